@@ -1,0 +1,89 @@
+//! The JavaScript half of the guest: `js/*.js` evaluated once in the main
+//! realm as one function over the natives, returning the `node:vm` object,
+//! `console` and the helpers the Rust side calls.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use boa_engine::{Context, JsObject, JsResult, JsValue, Source, js_string, object::builtins::JsFunction};
+
+use crate::natives;
+
+/// The bootstrap source: every file shares one function scope.
+const SOURCE: &str = concat!(
+    "(function (native) {\n'use strict';\n",
+    include_str!("js/errors.js"),
+    include_str!("js/stack.js"),
+    include_str!("js/contextify.js"),
+    include_str!("js/console.js"),
+    include_str!("js/host.js"),
+    include_str!("js/vm.js"),
+    "\nreturn { vm, console, hostObject, inspect };\n})",
+);
+
+/// What the bootstrap hands back to Rust.
+#[derive(Clone)]
+pub struct Bootstrap {
+    /// The `node:vm` module object.
+    pub vm: JsObject,
+    /// `hostObject(id)`: makes the guest-side proxy of a host object.
+    host_object: JsFunction,
+    /// `inspect(value)`: the REPL's rendering of a value.
+    pub inspect: JsFunction,
+}
+
+thread_local! {
+    static BOOTSTRAP: RefCell<Option<Bootstrap>> = const { RefCell::new(None) };
+    /// Host object proxies, both ways, so identity survives crossings.
+    static HOST_BY_ID: RefCell<HashMap<u32, JsObject>> = RefCell::new(HashMap::new());
+    static HOST_BY_OBJECT: RefCell<HashMap<JsObject, u32>> = RefCell::new(HashMap::new());
+}
+
+/// Evaluates the bootstrap in the main realm and installs `console`.
+pub fn install(context: &mut Context) -> JsResult<()> {
+    let factory = context.eval(Source::from_bytes(SOURCE))?;
+    let factory = factory
+        .as_callable()
+        .expect("the bootstrap source evaluates to a function");
+    let natives = natives::make(context)?;
+    let result = factory.call(&JsValue::undefined(), &[natives.into()], context)?;
+    let result = result.as_object().expect("the bootstrap returns an object");
+    let get_object = |key: &str, context: &mut Context| -> JsResult<JsObject> {
+        Ok(result.get(js_string!(key), context)?.as_object().expect("bootstrap export is an object"))
+    };
+    let vm = get_object("vm", context)?;
+    let console = get_object("console", context)?;
+    let host_object = JsFunction::from_object(get_object("hostObject", context)?).expect("hostObject is a function");
+    let inspect = JsFunction::from_object(get_object("inspect", context)?).expect("inspect is a function");
+    context.global_object().set(js_string!("console"), console, true, context)?;
+    BOOTSTRAP.with_borrow_mut(|b| *b = Some(Bootstrap { vm, host_object, inspect }));
+    Ok(())
+}
+
+/// The installed bootstrap.
+pub fn get() -> Bootstrap {
+    BOOTSTRAP.with_borrow(|b| b.clone().expect("the guest runtime is initialised before use"))
+}
+
+/// The `node:vm` function named `name`.
+pub fn vm_function(name: &str, context: &mut Context) -> JsResult<JsFunction> {
+    let value = get().vm.get(js_string!(name), context)?;
+    Ok(JsFunction::from_object(value.as_object().expect("vm export")).expect("vm export is a function"))
+}
+
+/// The guest-side proxy for host object `id`, made once.
+pub fn host_object(id: u32, context: &mut Context) -> JsResult<JsValue> {
+    if let Some(existing) = HOST_BY_ID.with_borrow(|m| m.get(&id).cloned()) {
+        return Ok(existing.into());
+    }
+    let proxy = get().host_object.call(&JsValue::undefined(), &[JsValue::from(id)], context)?;
+    let object = proxy.as_object().expect("hostObject returns an object");
+    HOST_BY_ID.with_borrow_mut(|m| m.insert(id, object.clone()));
+    HOST_BY_OBJECT.with_borrow_mut(|m| m.insert(object, id));
+    Ok(proxy)
+}
+
+/// The host id of a guest-side host proxy, if `object` is one.
+pub fn host_object_id(object: &JsObject) -> Option<u32> {
+    HOST_BY_OBJECT.with_borrow(|m| m.get(object).copied())
+}

@@ -1,0 +1,330 @@
+//! The WIT exports. Each call converts its arguments, calls the same
+//! `node:vm` JavaScript function the in-guest API uses (so validation and
+//! semantics are shared), runs the promise jobs it queued, and converts the
+//! result back.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use boa_engine::{
+    Context, JsObject, JsResult, JsString, JsValue, js_string,
+    object::builtins::{JsArray, JsUint8Array},
+};
+
+use crate::exports::jsvm::vm::vm::{
+    ContextBorrow, ContextOptions, FunctionOptions, Guest, GuestContext, GuestScript, MicrotaskMode, RunOptions,
+    ScriptOptions,
+};
+use crate::hooks::Hooks;
+use crate::jsvm::vm::types::{JsError as WitError, Value};
+use crate::{bootstrap, errors, main_program, values};
+
+/// The component's export implementation.
+pub struct Component;
+
+thread_local! {
+    static HOOKS: Rc<Hooks> = Rc::new(Hooks::default());
+    static CONTEXT: RefCell<Option<Context>> = const { RefCell::new(None) };
+}
+
+/// The guest's host hooks (shared with natives that create realms).
+pub fn hooks() -> Rc<Hooks> {
+    HOOKS.with(Rc::clone)
+}
+
+fn new_context() -> Context {
+    let mut context = Context::builder()
+        .host_hooks(hooks())
+        .module_loader(Rc::new(main_program::Loader))
+        .build()
+        .expect("the Boa context builds");
+    bootstrap::install(&mut context).expect("the jsvm bootstrap evaluates");
+    context
+}
+
+/// Runs `f` on the guest's one Boa context, creating it on first use.
+pub fn with_context<T>(f: impl FnOnce(&mut Context) -> T) -> T {
+    CONTEXT.with_borrow_mut(|slot| f(slot.get_or_insert_with(new_context)))
+}
+
+/// Runs `f`, then the promise jobs it queued, and converts a JS failure.
+fn run<T>(f: impl FnOnce(&mut Context) -> JsResult<T>) -> Result<T, WitError> {
+    with_context(|context| {
+        let result = f(context);
+        let jobs = context.run_jobs();
+        match (result, jobs) {
+            (Ok(value), Ok(())) => Ok(value),
+            (Err(error), _) | (Ok(_), Err(error)) => Err(errors::to_wit(error, context)),
+        }
+    })
+}
+
+/// A plain object of the main realm with the given properties.
+fn object(pairs: Vec<(&str, JsValue)>, context: &mut Context) -> JsResult<JsObject> {
+    let object = JsObject::with_object_proto(context.intrinsics());
+    for (key, value) in pairs {
+        if !value.is_undefined() {
+            object.set(JsString::from(key), value, true, context)?;
+        }
+    }
+    Ok(object)
+}
+
+fn opt_string(value: Option<String>) -> JsValue {
+    value.map_or(JsValue::undefined(), |s| JsString::from(s.as_str()).into())
+}
+
+fn run_options(options: &RunOptions, filename: Option<String>, context: &mut Context) -> JsResult<JsObject> {
+    object(
+        vec![
+            ("filename", opt_string(filename)),
+            ("timeout", options.timeout_ms.map_or(JsValue::undefined(), JsValue::from)),
+            ("breakOnSigint", options.break_on_sigint.into()),
+            ("displayErrors", options.display_errors.into()),
+        ],
+        context,
+    )
+}
+
+fn call_vm(name: &str, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
+    bootstrap::vm_function(name, context)?.call(&JsValue::undefined(), args, context)
+}
+
+fn method(target: &JsObject, name: &str, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
+    let function = target.get(JsString::from(name), context)?;
+    let function = function.as_callable().ok_or_else(|| {
+        boa_engine::JsNativeError::typ().with_message(format!("jsvm: {name} is not a function"))
+    })?;
+    function.call(&target.clone().into(), args, context)
+}
+
+/// A `vm` context: its context object (for DONT_CONTEXTIFY, its global).
+pub struct VmContext {
+    object: JsObject,
+}
+
+fn create_context(sandbox: JsValue, options: ContextOptions) -> Result<crate::exports::jsvm::vm::vm::Context, WitError> {
+    run(|context| {
+        let code_generation = object(
+            vec![("strings", options.allow_strings.into()), ("wasm", options.allow_wasm.into())],
+            context,
+        )?;
+        let microtask_mode = match options.microtask_mode {
+            MicrotaskMode::Default => JsValue::undefined(),
+            MicrotaskMode::AfterEvaluate => js_string!("afterEvaluate").into(),
+        };
+        let options = object(
+            vec![
+                ("name", opt_string(options.name)),
+                ("origin", opt_string(options.origin)),
+                ("codeGeneration", code_generation.into()),
+                ("microtaskMode", microtask_mode),
+            ],
+            context,
+        )?;
+        let created = call_vm("createContext", &[sandbox, options.into()], context)?;
+        Ok(VmContext { object: created.as_object().expect("createContext returns an object") })
+    })
+    .map(crate::exports::jsvm::vm::vm::Context::new)
+}
+
+impl GuestContext for VmContext {
+    fn create(sandbox: Option<Value>, options: ContextOptions) -> Result<crate::exports::jsvm::vm::vm::Context, WitError> {
+        let sandbox = match sandbox {
+            None => with_context(|context| JsObject::with_object_proto(context.intrinsics()).into()),
+            Some(value) => run(|context| values::from_wit(value, context))?,
+        };
+        create_context(sandbox, options)
+    }
+
+    fn create_uncontextified(options: ContextOptions) -> Result<crate::exports::jsvm::vm::vm::Context, WitError> {
+        let marker = run(|context| {
+            let constants = bootstrap::get().vm.get(js_string!("constants"), context)?;
+            constants.as_object().expect("vm.constants").get(js_string!("DONT_CONTEXTIFY"), context)
+        })?;
+        create_context(marker, options)
+    }
+
+    fn global(&self) -> Value {
+        values::to_wit(&self.object.clone().into())
+    }
+
+    fn run(&self, code: String, filename: Option<String>, options: RunOptions) -> Result<Value, WitError> {
+        run(|context| {
+            let options = run_options(&options, filename, context)?;
+            let result = call_vm(
+                "runInContext",
+                &[JsString::from(code.as_str()).into(), self.object.clone().into(), options.into()],
+                context,
+            )?;
+            Ok(values::to_wit(&result))
+        })
+    }
+}
+
+/// A `vm.Script` instance of the main realm.
+pub struct VmScript {
+    script: JsObject,
+}
+
+impl GuestScript for VmScript {
+    fn create(code: String, options: ScriptOptions) -> Result<crate::exports::jsvm::vm::vm::Script, WitError> {
+        run(|context| {
+            let cached = match options.cached_data {
+                Some(bytes) => JsUint8Array::from_iter(bytes, context)?.into(),
+                None => JsValue::undefined(),
+            };
+            let options = object(
+                vec![
+                    ("filename", opt_string(options.filename)),
+                    ("lineOffset", options.line_offset.into()),
+                    ("columnOffset", options.column_offset.into()),
+                    ("cachedData", cached),
+                    ("produceCachedData", options.produce_cached_data.into()),
+                ],
+                context,
+            )?;
+            let constructor = bootstrap::get().vm.get(js_string!("Script"), context)?;
+            let constructor = constructor.as_constructor().expect("vm.Script is a constructor");
+            let script = constructor.construct(&[JsString::from(code.as_str()).into(), options.into()], None, context)?;
+            Ok(VmScript { script })
+        })
+        .map(crate::exports::jsvm::vm::vm::Script::new)
+    }
+
+    fn run_in_context(&self, target: ContextBorrow<'_>, options: RunOptions) -> Result<Value, WitError> {
+        let target = target.get::<VmContext>().object.clone();
+        run(|context| {
+            let options = run_options(&options, None, context)?;
+            let result = method(&self.script, "runInContext", &[target.into(), options.into()], context)?;
+            Ok(values::to_wit(&result))
+        })
+    }
+
+    fn run_in_main_context(&self, options: RunOptions) -> Result<Value, WitError> {
+        run(|context| {
+            let options = run_options(&options, None, context)?;
+            let result = method(&self.script, "runInThisContext", &[options.into()], context)?;
+            Ok(values::to_wit(&result))
+        })
+    }
+
+    fn create_cached_data(&self) -> Vec<u8> {
+        run(|context| {
+            let data = method(&self.script, "createCachedData", &[], context)?;
+            JsUint8Array::from_object(data.as_object().expect("cached data is a Uint8Array"))?.to_vec(context)
+        })
+        .unwrap_or_default()
+    }
+
+    fn cached_data_rejected(&self) -> Option<bool> {
+        with_context(|context| {
+            let value = self.script.get(js_string!("cachedDataRejected"), context).ok()?;
+            value.as_boolean()
+        })
+    }
+
+    fn source_map_url(&self) -> Option<String> {
+        with_context(|context| {
+            let value = self.script.get(js_string!("sourceMapURL"), context).ok()?;
+            value.as_string().map(|s| s.to_std_string_lossy())
+        })
+    }
+}
+
+impl Guest for Component {
+    type Context = VmContext;
+    type Script = VmScript;
+
+    fn compile_function(code: String, params: Vec<String>, options: FunctionOptions) -> Result<Value, WitError> {
+        let parsing_context = options.parsing_context.map(|c| c.get::<VmContext>().object.clone());
+        run(|context| {
+            let params = JsArray::from_iter(params.iter().map(|p| JsString::from(p.as_str()).into()), context);
+            let extensions = values::from_wit_list(options.context_extensions, context)?;
+            let extensions = JsArray::from_iter(extensions, context);
+            let options = object(
+                vec![
+                    ("filename", opt_string(options.filename)),
+                    ("lineOffset", options.line_offset.into()),
+                    ("columnOffset", options.column_offset.into()),
+                    ("parsingContext", parsing_context.map_or(JsValue::undefined(), JsValue::from)),
+                    ("contextExtensions", extensions.into()),
+                ],
+                context,
+            )?;
+            let function = call_vm(
+                "compileFunction",
+                &[JsString::from(code.as_str()).into(), params.into(), options.into()],
+                context,
+            )?;
+            Ok(values::to_wit(&function))
+        })
+    }
+
+    fn is_context(object: Value) -> bool {
+        run(|context| {
+            let value = values::from_wit(object, context)?;
+            if !value.is_object() {
+                return Ok(false);
+            }
+            Ok(call_vm("isContext", &[value], context)?.to_boolean())
+        })
+        .unwrap_or(false)
+    }
+
+    fn run_main(source: String, filename: String, module: bool) -> Result<Value, WitError> {
+        with_context(|context| main_program::run(&source, &filename, module, context))
+            .map(|v| values::to_wit(&v))
+            .map_err(|e| with_context(|context| errors::to_wit(e, context)))
+    }
+
+    fn get(target: u32, key: String) -> Result<Value, WitError> {
+        run(|context| {
+            let value = values::object(target)?.get(JsString::from(key.as_str()), context)?;
+            Ok(values::to_wit(&value))
+        })
+    }
+
+    fn set(target: u32, key: String, value: Value) -> Result<(), WitError> {
+        run(|context| {
+            let value = values::from_wit(value, context)?;
+            values::object(target)?.set(JsString::from(key.as_str()), value, true, context)?;
+            Ok(())
+        })
+    }
+
+    fn keys(target: u32) -> Result<Vec<String>, WitError> {
+        run(|context| {
+            let object = values::object(target)?;
+            let object_constructor = context.intrinsics().constructors().object().constructor();
+            let keys = method(&object_constructor, "keys", &[object.into()], context)?;
+            let keys = JsArray::from_object(keys.as_object().expect("Object.keys returns an array"))?;
+            let mut names = Vec::new();
+            for i in 0..keys.length(context)? {
+                names.push(keys.get(i, context)?.to_string(context)?.to_std_string_lossy());
+            }
+            Ok(names)
+        })
+    }
+
+    fn call(target: u32, this: Value, args: Vec<Value>) -> Result<Value, WitError> {
+        run(|context| {
+            let function = values::function(target)?;
+            let this = values::from_wit(this, context)?;
+            let args = values::from_wit_list(args, context)?;
+            Ok(values::to_wit(&function.call(&this, &args, context)?))
+        })
+    }
+
+    fn to_display_string(value: Value) -> Result<String, WitError> {
+        run(|context| {
+            let value = values::from_wit(value, context)?;
+            let text = bootstrap::get().inspect.call(&JsValue::undefined(), &[value], context)?;
+            Ok(text.to_string(context)?.to_std_string_lossy())
+        })
+    }
+
+    fn release(handles: Vec<u32>) {
+        values::release(&handles);
+    }
+}

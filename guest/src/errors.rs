@@ -1,0 +1,71 @@
+//! JavaScript exceptions as the host sees them: one record for every API.
+
+use boa_engine::{Context, JsError, JsValue, js_string};
+
+use crate::jsvm::vm::types::{JsError as WitError, Value};
+use crate::values;
+
+/// Reads a property as a string, if it is one; getters that throw yield None.
+fn string_property(object: &boa_engine::JsObject, key: &str, context: &mut Context) -> Option<String> {
+    let value = object.get(js_string!(key), context).ok()?;
+    value.as_string().map(|s| s.to_std_string_lossy())
+}
+
+/// Converts a thrown value (or an engine failure) into the WIT record.
+pub fn to_wit(error: JsError, context: &mut Context) -> WitError {
+    let thrown = match error.into_opaque(context) {
+        Ok(value) => value,
+        Err(engine) => {
+            // Engine failures (runtime limits) have no JS object: report them
+            // as Node reports a stack overflow.
+            let message = engine.to_string();
+            return WitError {
+                name: "RangeError".into(),
+                stack: format!("RangeError: {message}"),
+                message,
+                code: None,
+                thrown: Value::Undefined,
+            };
+        }
+    };
+    from_thrown(&thrown, context)
+}
+
+/// Describes a thrown JS value.
+pub fn from_thrown(thrown: &JsValue, context: &mut Context) -> WitError {
+    if let Some(object) = thrown.as_object() {
+        let name = string_property(&object, "name", context).unwrap_or_else(|| "Error".into());
+        let message = string_property(&object, "message", context).unwrap_or_default();
+        let stack = string_property(&object, "stack", context)
+            .unwrap_or_else(|| if message.is_empty() { name.clone() } else { format!("{name}: {message}") });
+        let code = string_property(&object, "code", context);
+        return WitError { name, message, stack, code, thrown: values::to_wit(thrown) };
+    }
+    let message = thrown
+        .to_string(context)
+        .map(|s| s.to_std_string_lossy())
+        .unwrap_or_else(|_| "<value that cannot be converted to a string>".into());
+    WitError {
+        name: "Error".into(),
+        stack: format!("Uncaught {message}"),
+        message,
+        code: None,
+        thrown: values::to_wit(thrown),
+    }
+}
+
+/// Turns an error reported by the host into a value thrown in the guest:
+/// the host's own thrown value when it has one, else a new `Error`.
+pub fn from_wit(error: WitError, context: &mut Context) -> JsError {
+    if !matches!(error.thrown, Value::Undefined)
+        && let Ok(value) = values::from_wit(error.thrown, context)
+    {
+        return JsError::from_opaque(value);
+    }
+    let object = boa_engine::JsNativeError::error().with_message(error.message).into_opaque(context);
+    let _ = object.set(js_string!("name"), boa_engine::JsString::from(error.name.as_str()), false, context);
+    if let Some(code) = error.code {
+        let _ = object.set(js_string!("code"), boa_engine::JsString::from(code.as_str()), false, context);
+    }
+    JsError::from_opaque(object.into())
+}

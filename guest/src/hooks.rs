@@ -1,0 +1,87 @@
+//! Boa host hooks: how a realm gets its global object, whether a realm may
+//! compile strings, and which promise rejections are left unhandled.
+
+use std::cell::RefCell;
+
+use boa_gc::{Finalize, Trace};
+
+use boa_engine::{
+    JsData, Context, JsNativeError, JsObject, JsResult, JsString,
+    builtins::promise::OperationType,
+    context::{HostHooks, intrinsics::Intrinsics},
+    realm::Realm,
+};
+
+/// Per-realm settings, stored in the realm's host-defined slot.
+#[derive(Clone, Copy, Trace, Finalize, JsData)]
+#[boa_gc(empty_trace)]
+pub struct RealmSettings {
+    /// `codeGeneration.strings`: `eval` and the `Function` constructors.
+    pub allow_strings: bool,
+}
+
+/// The guest's [`HostHooks`].
+#[derive(Default)]
+pub struct Hooks {
+    /// The global object the next realm must use (a contextified global's
+    /// Proxy); taken by `create_global_object`. `None` means an ordinary one.
+    next_global: RefCell<Option<JsObject>>,
+    /// Promises rejected with no handler yet, in rejection order.
+    unhandled: RefCell<Vec<JsObject>>,
+}
+
+impl Hooks {
+    /// Makes the next realm created use `global` as its global object.
+    pub fn set_next_global(&self, global: Option<JsObject>) {
+        *self.next_global.borrow_mut() = global;
+    }
+
+    /// Takes the promises whose rejection is still unhandled.
+    pub fn take_unhandled(&self) -> Vec<JsObject> {
+        std::mem::take(&mut *self.unhandled.borrow_mut())
+    }
+}
+
+impl HostHooks for Hooks {
+    fn create_global_object(&self, intrinsics: &Intrinsics) -> JsObject {
+        self.next_global
+            .borrow_mut()
+            .take()
+            .unwrap_or_else(|| JsObject::with_object_proto(intrinsics))
+    }
+
+    fn ensure_can_compile_strings(
+        &self,
+        realm: Realm,
+        _parameters: &[JsString],
+        _body: &JsString,
+        _direct: bool,
+        _context: &mut Context,
+    ) -> JsResult<()> {
+        let allowed = realm
+            .host_defined()
+            .get::<RealmSettings>()
+            .is_none_or(|settings| settings.allow_strings);
+        if allowed {
+            Ok(())
+        } else {
+            Err(JsNativeError::eval()
+                .with_message("Code generation from strings disallowed for this context")
+                .into())
+        }
+    }
+
+    fn promise_rejection_tracker(
+        &self,
+        promise: &JsObject<boa_engine::builtins::promise::Promise>,
+        operation: OperationType,
+        _context: &mut Context,
+    ) {
+        let promise = promise.clone().upcast();
+        let mut unhandled = self.unhandled.borrow_mut();
+        match operation {
+            OperationType::Reject => unhandled.push(promise),
+            OperationType::Handle => unhandled.retain(|p| p != &promise),
+        }
+    }
+}

@@ -1,0 +1,84 @@
+// The contextified global: a Proxy over the realm's real global (which
+// holds the built-ins) whose traps forward to the context object ("the
+// sandbox"), as Node's named-property interceptors do
+// (src/node_contextify.cc). Lookups try the sandbox first, then the
+// built-ins; writes, definitions and deletions go to the sandbox.
+//
+// Proxy invariants: top-level `var`/function declarations define
+// non-configurable properties; they are mirrored onto the target so the
+// proxy may report them, and every report about a non-configurable target
+// property stays compatible with it.
+
+function isReadOnly(desc) {
+  return desc !== undefined && (('value' in desc && desc.writable === false) || ('get' in desc && desc.set === undefined));
+}
+
+/** Finds a property along an object's prototype chain (GetRealNamedProperty). */
+function findDescriptor(object, key) {
+  for (let o = object; o !== null; o = Reflect.getPrototypeOf(o)) {
+    const desc = Reflect.getOwnPropertyDescriptor(o, key);
+    if (desc !== undefined) return desc;
+  }
+  return undefined;
+}
+
+/** A descriptor for `key` the proxy may report, given the target's own one. */
+function compatibleDescriptor(targetDesc, sandboxDesc) {
+  if (targetDesc === undefined || targetDesc.configurable) return sandboxDesc ?? targetDesc;
+  if ('value' in targetDesc && targetDesc.writable && sandboxDesc !== undefined && 'value' in sandboxDesc) {
+    return { value: sandboxDesc.value, writable: true, enumerable: targetDesc.enumerable, configurable: false };
+  }
+  return targetDesc;
+}
+
+/** Creates the handler that makes `target`'s proxy forward to `sandbox`. */
+function contextifyHandler(sandbox) {
+  return {
+    get(target, key, receiver) {
+      const own = Reflect.getOwnPropertyDescriptor(target, key);
+      if (own !== undefined && !own.configurable && 'value' in own && !own.writable) return own.value;
+      if (key in sandbox) return Reflect.get(sandbox, key);
+      return Reflect.get(target, key, receiver);
+    },
+    set(target, key, value) {
+      if (isReadOnly(Reflect.getOwnPropertyDescriptor(target, key))) return false;
+      if (isReadOnly(findDescriptor(sandbox, key))) return false;
+      return Reflect.set(sandbox, key, value);
+    },
+    has(target, key) {
+      return key in sandbox || Reflect.has(target, key);
+    },
+    deleteProperty(target, key) {
+      const own = Reflect.getOwnPropertyDescriptor(target, key);
+      if (own !== undefined && !own.configurable) return false;
+      if (!Reflect.deleteProperty(sandbox, key)) return false;
+      if (own !== undefined) Reflect.deleteProperty(target, key);
+      return true;
+    },
+    defineProperty(target, key, desc) {
+      if (isReadOnly(Reflect.getOwnPropertyDescriptor(target, key))) return false;
+      if (desc.configurable === false && !Reflect.defineProperty(target, key, desc)) return false;
+      return Reflect.defineProperty(sandbox, key, desc);
+    },
+    getOwnPropertyDescriptor(target, key) {
+      const sandboxDesc = Reflect.getOwnPropertyDescriptor(sandbox, key);
+      if (sandboxDesc !== undefined && !sandboxDesc.configurable
+        && Reflect.getOwnPropertyDescriptor(target, key) === undefined) {
+        Reflect.defineProperty(target, key, sandboxDesc);
+      }
+      return compatibleDescriptor(Reflect.getOwnPropertyDescriptor(target, key), sandboxDesc);
+    },
+    ownKeys(target) {
+      const keys = Reflect.ownKeys(sandbox);
+      const seen = new Set(keys);
+      for (const key of Reflect.ownKeys(target)) {
+        if (!seen.has(key)) keys.push(key);
+      }
+      return keys;
+    },
+    preventExtensions() {
+      // Node's contextified global cannot be frozen or sealed.
+      return false;
+    },
+  };
+}

@@ -1,0 +1,129 @@
+// Node's coded errors and argument validators, written once for every API
+// of the in-guest `node:vm` and for the WIT exports (which call the same
+// functions). Mirrors lib/internal/errors.js and lib/internal/validators.js.
+//
+// Part of the bootstrap: evaluated inside one function whose `native`
+// argument holds the engine's primitives; top-level names are shared with
+// the other bootstrap files.
+
+const kTypes = ['string', 'function', 'number', 'object', 'Function', 'Object', 'boolean', 'bigint', 'symbol'];
+
+/** Describes a received value the way Node's ERR_INVALID_ARG_TYPE does. */
+function describeReceived(value) {
+  if (value == null) return ` Received ${value}`;
+  if (typeof value === 'function') return ` Received function ${value.name}`;
+  if (typeof value === 'object') {
+    if (value.constructor && value.constructor.name) {
+      return ` Received an instance of ${value.constructor.name}`;
+    }
+    return ' Received an instance of Object';
+  }
+  let shown = typeof value === 'symbol' ? String(value) : `${value}`;
+  if (shown.length > 28) shown = `${shown.slice(0, 25)}...`;
+  if (typeof value === 'string') shown = `'${shown}'`;
+  return ` Received type ${typeof value} (${shown})`;
+}
+
+/** Builds an error of class `Base` with Node's `code`, shown in its stack header like Node. */
+function codedError(Base, code, message) {
+  const error = new Base(message);
+  Object.defineProperty(error, 'code', { value: code, writable: true, enumerable: true, configurable: true });
+  Object.defineProperty(error, kStackHeader, { value: `${error.name} [${code}]: ${message}`, configurable: true });
+  return error;
+}
+
+function formatExpected(expected) {
+  const list = Array.isArray(expected) ? expected : [expected];
+  const types = [];
+  const instances = [];
+  for (const e of list) {
+    if (kTypes.includes(e)) types.push(e.toLowerCase());
+    else instances.push(e);
+  }
+  let msg = '';
+  if (types.length > 0) {
+    msg += types.length > 1 ? `one of type ${types.slice(0, -1).join(', ')} or ${types[types.length - 1]}` : `of type ${types[0]}`;
+    if (instances.length > 0) msg += ' or ';
+  }
+  if (instances.length > 0) {
+    msg += instances.length > 1
+      ? `an instance of ${instances.slice(0, -1).join(', ')} or ${instances[instances.length - 1]}`
+      : `an instance of ${instances[0]}`;
+  }
+  return msg;
+}
+
+function ERR_INVALID_ARG_TYPE(name, expected, actual) {
+  const kind = name.includes('.') ? 'property' : 'argument';
+  return codedError(TypeError, 'ERR_INVALID_ARG_TYPE',
+    `The "${name}" ${kind} must be ${formatExpected(expected)}.${describeReceived(actual)}`);
+}
+
+function ERR_INVALID_ARG_VALUE(name, value, reason = 'is invalid') {
+  const kind = name.includes('.') ? 'property' : 'argument';
+  let shown;
+  try { shown = typeof value === 'string' ? `'${value}'` : String(value); } catch { shown = typeof value; }
+  return codedError(TypeError, 'ERR_INVALID_ARG_VALUE', `The ${kind} '${name}' ${reason}. Received ${shown}`);
+}
+
+function ERR_OUT_OF_RANGE(name, range, value) {
+  return codedError(RangeError, 'ERR_OUT_OF_RANGE',
+    `The value of "${name}" is out of range. It must be ${range}. Received ${String(value)}`);
+}
+
+function validateObject(value, name, { allowArray = false, allowFunction = false, nullable = false } = {}) {
+  const ok = (nullable && value === null)
+    || (value !== null && (typeof value === 'object' || (allowFunction && typeof value === 'function'))
+      && (allowArray || !Array.isArray(value)));
+  if (!ok) throw ERR_INVALID_ARG_TYPE(name, 'Object', value);
+}
+
+function validateString(value, name) {
+  if (typeof value !== 'string') throw ERR_INVALID_ARG_TYPE(name, 'string', value);
+}
+
+function validateBoolean(value, name) {
+  if (typeof value !== 'boolean') throw ERR_INVALID_ARG_TYPE(name, 'boolean', value);
+}
+
+function validateFunction(value, name) {
+  if (typeof value !== 'function') throw ERR_INVALID_ARG_TYPE(name, 'Function', value);
+}
+
+function validateArray(value, name) {
+  if (!Array.isArray(value)) throw ERR_INVALID_ARG_TYPE(name, 'Array', value);
+}
+
+function validateStringArray(value, name) {
+  validateArray(value, name);
+  for (let i = 0; i < value.length; i++) validateString(value[i], `${name}[${i}]`);
+}
+
+function validateInteger(value, name, min, max) {
+  if (typeof value !== 'number') throw ERR_INVALID_ARG_TYPE(name, 'number', value);
+  if (!Number.isInteger(value)) throw ERR_OUT_OF_RANGE(name, 'an integer', value);
+  if (value < min || value > max) throw ERR_OUT_OF_RANGE(name, `>= ${min} && <= ${max}`, value);
+}
+
+function validateInt32(value, name) {
+  validateInteger(value, name, -2147483648, 2147483647);
+}
+
+function validateUint32(value, name, positive = false) {
+  validateInteger(value, name, positive ? 1 : 0, 4294967295);
+}
+
+function validateOneOf(value, name, allowed) {
+  if (!allowed.includes(value)) {
+    const list = allowed.map((v) => (typeof v === 'string' ? `'${v}'` : String(v))).join(', ');
+    throw ERR_INVALID_ARG_VALUE(name, value, `must be one of: ${list}`);
+  }
+}
+
+function isArrayBufferView(value) {
+  return ArrayBuffer.isView(value);
+}
+
+function validateBuffer(value, name) {
+  if (!isArrayBufferView(value)) throw ERR_INVALID_ARG_TYPE(name, ['Buffer', 'TypedArray', 'DataView'], value);
+}

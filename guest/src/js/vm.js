@@ -1,0 +1,352 @@
+// The `node:vm` API (https://nodejs.org/docs/latest-v20.x/api/vm.html) on
+// top of the engine's primitives in `native`. Argument handling follows
+// Node's lib/vm.js step for step, so validation order and error codes match.
+
+const kDefaultFilename = 'evalmachine.<anonymous>';
+const DONT_CONTEXTIFY = Symbol('vm_dont_contextify');
+const USE_MAIN_CONTEXT_DEFAULT_LOADER = Symbol('vm_dynamic_import_main_context_default');
+const kCachedDataMagic = [0x6a, 0x73, 0x76, 0x6d]; // "jsvm"
+const kCachedDataVersion = 1;
+
+/** Context records by context object (the sandbox, or the global for DONT_CONTEXTIFY). */
+const contexts = new WeakMap();
+/** Hidden per-Script state. */
+const scriptState = new WeakMap();
+
+const mainRecord = { realm: native.mainRealm, global: globalThis, realGlobal: globalThis, microtaskMode: undefined };
+installStack(globalThis);
+
+let defaultContextNameIndex = 1;
+
+function isContext(object) {
+  validateObject(object, 'object', { allowArray: true, allowFunction: true });
+  return contexts.has(object);
+}
+
+function validateContext(contextifiedObject) {
+  if (contextifiedObject === null || (typeof contextifiedObject !== 'object' && typeof contextifiedObject !== 'function')
+    || !contexts.has(contextifiedObject)) {
+    throw ERR_INVALID_ARG_TYPE('contextifiedObject', 'vm.Context', contextifiedObject);
+  }
+}
+
+function validateImportModuleDynamically(value, name) {
+  if (value !== undefined && typeof value !== 'function' && value !== USE_MAIN_CONTEXT_DEFAULT_LOADER) {
+    throw ERR_INVALID_ARG_TYPE(name, ['Function', 'vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER'], value);
+  }
+}
+
+/** `vm.createContext([contextObject[, options]])`. */
+function createContext(contextObject = {}, options = {}) {
+  if (contextObject !== DONT_CONTEXTIFY && contextObject !== null
+    && (typeof contextObject === 'object' || typeof contextObject === 'function') && contexts.has(contextObject)) {
+    return contextObject;
+  }
+  if (contextObject !== DONT_CONTEXTIFY) {
+    validateObject(contextObject, 'contextObject', { allowArray: true });
+  }
+  validateObject(options, 'options');
+  const {
+    name = `VM Context ${defaultContextNameIndex++}`,
+    origin,
+    codeGeneration,
+    microtaskMode,
+    importModuleDynamically,
+  } = options;
+  validateString(name, 'options.name');
+  if (origin !== undefined) validateString(origin, 'options.origin');
+  if (codeGeneration !== undefined) validateObject(codeGeneration, 'options.codeGeneration');
+  let strings = true;
+  let wasm = true;
+  if (codeGeneration !== undefined) {
+    ({ strings = true, wasm = true } = codeGeneration);
+    validateBoolean(strings, 'options.codeGeneration.strings');
+    validateBoolean(wasm, 'options.codeGeneration.wasm');
+  }
+  validateOneOf(microtaskMode, 'options.microtaskMode', ['afterEvaluate', undefined]);
+  validateImportModuleDynamically(importModuleDynamically, 'options.importModuleDynamically');
+  return makeContext(contextObject, { name, origin, strings, wasm, microtaskMode, importModuleDynamically });
+}
+
+/** Creates the realm behind a context and registers its context object. */
+function makeContext(contextObject, settings) {
+  let record;
+  if (contextObject === DONT_CONTEXTIFY) {
+    const [realm, global] = native.createRealm(null, null, settings.strings);
+    record = { realm, global, realGlobal: global };
+  } else {
+    const target = {};
+    const handler = {};
+    const proxy = new Proxy(target, handler);
+    const [realm] = native.createRealm(proxy, target, settings.strings);
+    // The traps go in only now: while the realm was being built, its
+    // built-ins were defined straight onto the target.
+    Object.assign(handler, contextifyHandler(contextObject));
+    record = { realm, global: contextObject, realGlobal: target, proxy };
+  }
+  Object.assign(record, settings);
+  installStack(record.realGlobal);
+  contexts.set(record.global, record);
+  return record.global;
+}
+
+/** Options common to every run: `timeout`, `displayErrors`, `breakOnSigint`. */
+function getRunOptions(options = {}) {
+  validateObject(options, 'options');
+  let timeout = options.timeout;
+  if (timeout === undefined) timeout = -1;
+  else validateUint32(timeout, 'options.timeout', true);
+  const { displayErrors = true, breakOnSigint = false } = options;
+  validateBoolean(displayErrors, 'options.displayErrors');
+  validateBoolean(breakOnSigint, 'options.breakOnSigint');
+  return { timeout, displayErrors, breakOnSigint };
+}
+
+/** `runInNewContext`'s context options, named `contextName` etc. */
+function getContextOptions(options) {
+  if (!options) return {};
+  const contextOptions = {
+    name: options.contextName,
+    origin: options.contextOrigin,
+    codeGeneration: undefined,
+    microtaskMode: options.microtaskMode,
+  };
+  if (contextOptions.name !== undefined) validateString(contextOptions.name, 'options.contextName');
+  if (contextOptions.origin !== undefined) validateString(contextOptions.origin, 'options.contextOrigin');
+  if (options.contextCodeGeneration !== undefined) {
+    validateObject(options.contextCodeGeneration, 'options.contextCodeGeneration');
+    const { strings, wasm } = options.contextCodeGeneration;
+    if (strings !== undefined) validateBoolean(strings, 'options.contextCodeGeneration.strings');
+    if (wasm !== undefined) validateBoolean(wasm, 'options.contextCodeGeneration.wasm');
+    contextOptions.codeGeneration = { strings, wasm };
+  }
+  if (options.microtaskMode !== undefined) validateString(options.microtaskMode, 'options.microtaskMode');
+  return contextOptions;
+}
+
+/** The last `//# sourceMappingURL=` magic comment of a source, as V8 reads it. */
+function findSourceMapURL(code) {
+  let url;
+  const re = /\/\/[#@][ \t]sourceMappingURL=([^\s'"]+)[ \t]*$/gm;
+  for (let m = re.exec(code); m !== null; m = re.exec(code)) url = m[1];
+  return url;
+}
+
+/** A stable 64-bit FNV-1a digest of strings, as 8 bytes. */
+function digest(parts) {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  for (const part of parts) {
+    for (let i = 0; i < part.length; i++) {
+      const c = part.charCodeAt(i);
+      h1 = Math.imul(h1 ^ c, 0x01000193) >>> 0;
+      h2 = Math.imul(h2 ^ c ^ (h1 >>> 7), 0x5bd1e995) >>> 0;
+    }
+    h1 = Math.imul(h1 ^ 0xff, 0x01000193) >>> 0;
+  }
+  return [h1 >>> 24, (h1 >>> 16) & 255, (h1 >>> 8) & 255, h1 & 255, h2 >>> 24, (h2 >>> 16) & 255, (h2 >>> 8) & 255, h2 & 255];
+}
+
+/**
+ * Boa has no bytecode cache, so "cached data" is an honest, versioned stamp:
+ * magic, format version, engine version and a digest of the source and the
+ * options that change compilation. It is accepted exactly when it matches.
+ */
+function makeCachedData(kind, code, params) {
+  const engine = native.engineVersion;
+  const bytes = [...kCachedDataMagic, kCachedDataVersion, engine.length];
+  for (let i = 0; i < engine.length; i++) bytes.push(engine.charCodeAt(i) & 255);
+  bytes.push(...digest([kind, code, ...params]));
+  return new Uint8Array(bytes);
+}
+
+function cachedDataMatches(given, expected) {
+  const view = new Uint8Array(given.buffer, given.byteOffset, given.byteLength);
+  return view.length === expected.length && expected.every((b, i) => view[i] === b);
+}
+
+/** Compiles (per context, once) and runs a script's code. */
+function runScriptIn(state, record, runOptions) {
+  let compiled = state.compiled.get(record.realm);
+  if (compiled === undefined) {
+    compiled = native.compileScript(record.realm, state.code, state.filename, state.lineOffset, state.columnOffset);
+    state.compiled.set(record.realm, compiled);
+  }
+  try {
+    return native.runScript(compiled, record.realm, runOptions.timeout, runOptions.breakOnSigint, record.microtaskMode === 'afterEvaluate');
+  } catch (error) {
+    if (runOptions.displayErrors) decorateError(error, state.filename, state.code, state.lineOffset);
+    throw error;
+  }
+}
+
+class Script {
+  constructor(code, options = {}) {
+    code = `${code}`;
+    if (typeof options === 'string') options = { filename: options };
+    else validateObject(options, 'options');
+    const {
+      filename = kDefaultFilename,
+      lineOffset = 0,
+      columnOffset = 0,
+      cachedData,
+      produceCachedData = false,
+      importModuleDynamically,
+      [kParsingContext]: parsingContext = undefined,
+    } = options;
+    validateString(filename, 'options.filename');
+    validateInt32(lineOffset, 'options.lineOffset');
+    validateInt32(columnOffset, 'options.columnOffset');
+    if (cachedData !== undefined) validateBuffer(cachedData, 'options.cachedData');
+    validateBoolean(produceCachedData, 'options.produceCachedData');
+    validateImportModuleDynamically(importModuleDynamically, 'options.importModuleDynamically');
+
+    const record = parsingContext === undefined ? mainRecord : contexts.get(parsingContext);
+    const problem = native.checkScript(code);
+    if (problem !== null) {
+      const [message, line, column] = problem;
+      const error = new record.realGlobal.SyntaxError(message);
+      decorateError(error, filename, code, lineOffset, { line: line + lineOffset, column });
+      throw error;
+    }
+    const state = { code, filename, lineOffset, columnOffset, compiled: new Map() };
+    scriptState.set(this, state);
+    if (cachedData !== undefined) {
+      this.cachedDataRejected = !cachedDataMatches(cachedData, makeCachedData('script', code, []));
+    }
+    if (produceCachedData) {
+      this.cachedDataProduced = true;
+      this.cachedData = makeCachedData('script', code, []);
+    }
+    const url = findSourceMapURL(code);
+    if (url !== undefined) this.sourceMapURL = url;
+  }
+
+  runInThisContext(options) {
+    const runOptions = getRunOptions(options);
+    return runScriptIn(stateOf(this), mainRecord, runOptions);
+  }
+
+  runInContext(contextifiedObject, options) {
+    validateContext(contextifiedObject);
+    const runOptions = getRunOptions(options);
+    return runScriptIn(stateOf(this), contexts.get(contextifiedObject), runOptions);
+  }
+
+  runInNewContext(contextObject, options) {
+    const context = createContext(contextObject, getContextOptions(options));
+    return this.runInContext(context, options);
+  }
+
+  createCachedData() {
+    return makeCachedData('script', stateOf(this).code, []);
+  }
+}
+
+function stateOf(script) {
+  const state = scriptState.get(script);
+  if (state === undefined) throw codedError(TypeError, 'ERR_INVALID_THIS', 'Value of "this" must be of type Script');
+  return state;
+}
+
+/** Internal option: the context a Script is compiled for (Node's kParsingContext). */
+const kParsingContext = Symbol('script parsing context');
+
+function createScript(code, options) {
+  return new Script(code, options);
+}
+
+function runInContext(code, contextifiedObject, options) {
+  validateContext(contextifiedObject);
+  if (typeof options === 'string') {
+    options = { filename: options, [kParsingContext]: contextifiedObject };
+  } else {
+    options = { ...options, [kParsingContext]: contextifiedObject };
+  }
+  return createScript(code, options).runInContext(contextifiedObject, options);
+}
+
+function runInNewContext(code, contextObject, options) {
+  if (typeof options === 'string') options = { filename: options };
+  contextObject = createContext(contextObject, getContextOptions(options));
+  options = { ...options, [kParsingContext]: contextObject };
+  return createScript(code, options).runInContext(contextObject, options);
+}
+
+function runInThisContext(code, options) {
+  if (typeof options === 'string') options = { filename: options };
+  return createScript(code, options).runInThisContext(options);
+}
+
+/** `vm.compileFunction(code[, params[, options]])`. */
+function compileFunction(code, params, options = {}) {
+  validateString(code, 'code');
+  if (params !== undefined) validateStringArray(params, 'params');
+  validateObject(options, 'options');
+  const {
+    filename = '',
+    columnOffset = 0,
+    lineOffset = 0,
+    cachedData = undefined,
+    produceCachedData = false,
+    parsingContext = undefined,
+    contextExtensions = [],
+    importModuleDynamically,
+  } = options;
+  validateString(filename, 'options.filename');
+  validateInt32(columnOffset, 'options.columnOffset');
+  validateInt32(lineOffset, 'options.lineOffset');
+  if (cachedData !== undefined) validateBuffer(cachedData, 'options.cachedData');
+  validateBoolean(produceCachedData, 'options.produceCachedData');
+  if (parsingContext !== undefined) {
+    if (typeof parsingContext !== 'object' || parsingContext === null || !contexts.has(parsingContext)) {
+      throw ERR_INVALID_ARG_TYPE('options.parsingContext', 'Context', parsingContext);
+    }
+  }
+  validateArray(contextExtensions, 'options.contextExtensions');
+  contextExtensions.forEach((extension, i) => {
+    validateObject(extension, `options.contextExtensions[${i}]`, { nullable: true });
+  });
+  validateImportModuleDynamically(importModuleDynamically, 'options.importModuleDynamically');
+
+  const record = parsingContext === undefined ? mainRecord : contexts.get(parsingContext);
+  const paramList = params ?? [];
+  const fn = native.compileFunction(record.realm, code, paramList, filename, lineOffset, columnOffset,
+    contextExtensions.filter((e) => e !== null));
+  const expected = makeCachedData('function', code, paramList);
+  if (cachedData !== undefined) fn.cachedDataRejected = !cachedDataMatches(cachedData, expected);
+  if (produceCachedData) {
+    fn.cachedDataProduced = true;
+    fn.cachedData = expected;
+  }
+  return fn;
+}
+
+function measureMemory(options = {}) {
+  validateObject(options, 'options');
+  const { mode = 'summary', execution = 'default' } = options;
+  validateOneOf(mode, 'options.mode', ['summary', 'detailed']);
+  validateOneOf(execution, 'options.execution', ['default', 'eager']);
+  const used = native.memoryUsage();
+  const result = { total: { jsMemoryEstimate: used, jsMemoryRange: [used, used] } };
+  if (mode === 'detailed') {
+    result.current = { jsMemoryEstimate: used, jsMemoryRange: [used, used] };
+    result.other = [];
+  }
+  return Promise.resolve(result);
+}
+
+const constants = Object.freeze({ __proto__: null, DONT_CONTEXTIFY, USE_MAIN_CONTEXT_DEFAULT_LOADER });
+
+const vm = {
+  Script,
+  createContext,
+  createScript,
+  runInContext,
+  runInNewContext,
+  runInThisContext,
+  isContext,
+  compileFunction,
+  measureMemory,
+  constants,
+};

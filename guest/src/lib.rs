@@ -1,0 +1,25 @@
+//! The jsvm guest: Boa serving the `jsvm:vm` WIT world.
+//!
+//! One Boa [`boa_engine::Context`] holds every vm context as a realm of its
+//! own. The Node API itself is written in JavaScript (`js/`), evaluated once
+//! in the main realm over a few native primitives (`natives`); the WIT
+//! exports (`exports`) call the same JavaScript functions, so every surface
+//! shares one implementation of validation and semantics.
+
+mod bootstrap;
+mod errors;
+mod component;
+mod hooks;
+mod main_program;
+mod memory;
+mod natives;
+mod source;
+mod values;
+
+wit_bindgen::generate!({
+    world: "jsvm",
+    path: "../wit",
+});
+
+use component::Component;
+export!(Component);

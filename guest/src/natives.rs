@@ -1,0 +1,246 @@
+//! The engine primitives the JavaScript bootstrap is built on: realms,
+//! compiling and running scripts and functions, console output and host
+//! objects. Everything Node-specific (validation, options) lives in `js/`.
+
+use std::path::Path;
+
+use boa_engine::{
+    Context, JsArgs, JsData, JsError, JsNativeError, JsObject, JsResult, JsString, JsValue, NativeFunction, Script,
+    Source, js_string,
+    object::{ObjectInitializer, builtins::JsArray},
+    property::Attribute,
+    realm::Realm,
+};
+use boa_gc::{Finalize, Trace};
+
+use crate::hooks::RealmSettings;
+use crate::jsvm::vm::host;
+use crate::{errors, memory, source, values};
+
+/// A realm held by JavaScript (a context record's `realm`).
+#[derive(Trace, Finalize, JsData)]
+pub struct RealmBox(pub Realm);
+
+/// A script compiled for one realm, reusable across runs.
+#[derive(Trace, Finalize, JsData)]
+struct CompiledScript(Script);
+
+/// Engine identity, part of every cached-data stamp.
+pub const ENGINE_VERSION: &str = concat!("boa_engine 0.22.0; jsvm ", env!("CARGO_PKG_VERSION"));
+
+/// Builds the `native` object given to the bootstrap.
+pub fn make(context: &mut Context) -> JsResult<JsObject> {
+    let main_realm = JsObject::from_proto_and_data(None, RealmBox(context.realm().clone()));
+    let functions: [(&str, usize, fn(&JsValue, &[JsValue], &mut Context) -> JsResult<JsValue>); 11] = [
+        ("createRealm", 3, create_realm),
+        ("checkScript", 1, check_script),
+        ("compileScript", 5, compile_script),
+        ("runScript", 5, run_script),
+        ("compileFunction", 7, compile_function),
+        ("memoryUsage", 0, memory_usage),
+        ("print", 2, print),
+        ("hostGet", 2, host_get),
+        ("hostSet", 3, host_set),
+        ("hostCall", 3, host_call),
+        ("gc", 0, gc),
+    ];
+    let mut init = ObjectInitializer::new(context);
+    init.property(js_string!("mainRealm"), main_realm, Attribute::READONLY)
+        .property(js_string!("engineVersion"), js_string!(ENGINE_VERSION), Attribute::READONLY);
+    for (name, length, f) in functions {
+        init.function(NativeFunction::from_fn_ptr(f), JsString::from(name), length);
+    }
+    Ok(init.build())
+}
+
+fn realm_arg(value: &JsValue) -> JsResult<Realm> {
+    value
+        .as_object()
+        .and_then(|o| o.downcast_ref::<RealmBox>().map(|r| r.0.clone()))
+        .ok_or_else(|| JsNativeError::typ().with_message("jsvm: expected a realm").into())
+}
+
+fn string_arg(args: &[JsValue], index: usize, context: &mut Context) -> JsResult<String> {
+    Ok(args.get_or_undefined(index).to_string(context)?.to_std_string_lossy())
+}
+
+fn i32_arg(args: &[JsValue], index: usize, context: &mut Context) -> JsResult<i32> {
+    args.get_or_undefined(index).to_i32(context)
+}
+
+/// Runs `f` with `realm` as the current realm, restoring the previous one.
+fn in_realm<T>(realm: &Realm, context: &mut Context, f: impl FnOnce(&mut Context) -> T) -> T {
+    let previous = context.enter_realm(realm.clone());
+    let result = f(context);
+    context.enter_realm(previous);
+    result
+}
+
+/// A native error materialised as an object of `realm` (so `instanceof`
+/// works against that realm's constructors).
+fn error_in_realm(error: JsNativeError, realm: &Realm, context: &mut Context) -> JsError {
+    let object = in_realm(realm, context, |context| error.into_opaque(context));
+    JsError::from_opaque(object.into())
+}
+
+/// `createRealm(global | null, target | null, allowStrings)` → `[realm, realGlobal]`.
+///
+/// With a `global` (a contextified global's Proxy), the realm uses it as its
+/// global object and `target` (the Proxy's target) receives the realm's
+/// `Object.prototype` as its prototype.
+fn create_realm(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
+    let global = args.get_or_undefined(0).as_object();
+    let target = args.get_or_undefined(1).as_object();
+    let allow_strings = args.get_or_undefined(2).to_boolean();
+    let hooks = crate::component::hooks();
+    hooks.set_next_global(global);
+    let realm = context.create_realm();
+    hooks.set_next_global(None);
+    let realm = realm?;
+    realm.host_defined_mut().insert(RealmSettings { allow_strings });
+    if let Some(target) = &target {
+        target.set_prototype(Some(realm.intrinsics().constructors().object().prototype()));
+    }
+    let real_global = match target {
+        Some(target) => target,
+        None => in_realm(&realm, context, |context| context.global_object()),
+    };
+    let boxed = JsObject::from_proto_and_data(None, RealmBox(realm));
+    Ok(JsArray::from_iter([boxed.into(), real_global.into()], context).into())
+}
+
+/// `checkScript(code)` → `null`, or `[message, line, column]` of its SyntaxError.
+fn check_script(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
+    let code = string_arg(args, 0, context)?;
+    Ok(match source::check_script(&code) {
+        Ok(()) => JsValue::null(),
+        Err(problem) => JsArray::from_iter(
+            [
+                JsString::from(problem.message.as_str()).into(),
+                problem.line.into(),
+                problem.column.into(),
+            ],
+            context,
+        )
+        .into(),
+    })
+}
+
+/// `compileScript(realm, code, filename, lineOffset, columnOffset)` → compiled script.
+fn compile_script(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
+    let realm = realm_arg(args.get_or_undefined(0))?;
+    let code = string_arg(args, 1, context)?;
+    let filename = string_arg(args, 2, context)?;
+    let padded = source::pad(&code, i32_arg(args, 3, context)?, i32_arg(args, 4, context)?);
+    let script = in_realm(&realm, context, |context| {
+        Script::parse(Source::from_bytes(&padded).with_path(Path::new(&filename)), None, context)
+    })?;
+    Ok(JsObject::from_proto_and_data(None, CompiledScript(script)).into())
+}
+
+/// `runScript(compiled, realm, timeout, breakOnSigint, afterEvaluate)` → completion value.
+fn run_script(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
+    let script = args
+        .get_or_undefined(0)
+        .as_object()
+        .and_then(|o| o.downcast_ref::<CompiledScript>().map(|s| s.0.clone()))
+        .ok_or_else(|| JsNativeError::typ().with_message("jsvm: expected a compiled script"))?;
+    script.evaluate(context)
+}
+
+/// `compileFunction(realm, body, params, filename, lineOffset, columnOffset, extensions)`.
+fn compile_function(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
+    let realm = realm_arg(args.get_or_undefined(0))?;
+    let body = string_arg(args, 1, context)?;
+    let params_array = args.get_or_undefined(2).as_object().map(JsArray::from_object).transpose()?;
+    let mut params = Vec::new();
+    if let Some(array) = params_array {
+        for i in 0..array.length(context)? {
+            params.push(array.get(i, context)?.to_string(context)?.to_std_string_lossy());
+        }
+    }
+    let filename = string_arg(args, 3, context)?;
+    let line_offset = i32_arg(args, 4, context)?;
+    let column_offset = i32_arg(args, 5, context)?;
+    let extensions = args.get_or_undefined(6).clone();
+    let extension_count = match extensions.as_object() {
+        Some(o) => JsArray::from_object(o)?.length(context)? as usize,
+        None => 0,
+    };
+    if let Err(problem) = source::check_function(&params, &body) {
+        return Err(error_in_realm(JsNativeError::syntax().with_message(problem.message), &realm, context));
+    }
+    let wrapper = source::function_wrapper(&body, &params, extension_count, line_offset, column_offset);
+    let value = in_realm(&realm, context, |context| {
+        Script::parse(Source::from_bytes(&wrapper).with_path(Path::new(&filename)), None, context)?.evaluate(context)
+    })?;
+    if extension_count == 0 {
+        return Ok(value);
+    }
+    let outer = value.as_callable().ok_or_else(|| JsNativeError::typ().with_message("jsvm: wrapper is not callable"))?;
+    outer.call(&JsValue::undefined(), &[extensions], context)
+}
+
+fn memory_usage(_: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
+    Ok(JsValue::from(memory::live_bytes() as f64))
+}
+
+fn gc(_: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
+    boa_gc::force_collect();
+    Ok(JsValue::undefined())
+}
+
+/// `print(level, text)`: one console line to the host.
+fn print(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
+    let level = match string_arg(args, 0, context)?.as_str() {
+        "info" => host::ConsoleLevel::Info,
+        "warn" => host::ConsoleLevel::Warn,
+        "error" => host::ConsoleLevel::Error,
+        "debug" => host::ConsoleLevel::Debug,
+        _ => host::ConsoleLevel::Log,
+    };
+    let text = string_arg(args, 1, context)?;
+    host::console(level, &text);
+    Ok(JsValue::undefined())
+}
+
+/// Turns a host-side failure into a thrown guest value.
+fn host_result(result: Result<crate::jsvm::vm::types::Value, crate::jsvm::vm::types::JsError>, context: &mut Context) -> JsResult<JsValue> {
+    match result {
+        Ok(value) => values::from_wit(value, context),
+        Err(error) => Err(errors::from_wit(error, context)),
+    }
+}
+
+fn host_get(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
+    let id = args.get_or_undefined(0).to_u32(context)?;
+    let key = string_arg(args, 1, context)?;
+    host_result(host::get(id, &key), context)
+}
+
+fn host_set(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
+    let id = args.get_or_undefined(0).to_u32(context)?;
+    let key = string_arg(args, 1, context)?;
+    let value = values::to_wit(args.get_or_undefined(2));
+    match host::set(id, &key, &value) {
+        Ok(done) => Ok(JsValue::from(done)),
+        Err(error) => Err(errors::from_wit(error, context)),
+    }
+}
+
+fn host_call(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
+    let id = args.get_or_undefined(0).to_u32(context)?;
+    let this = values::to_wit(args.get_or_undefined(1));
+    let list = match args.get_or_undefined(2).as_object() {
+        Some(o) => {
+            let array = JsArray::from_object(o)?;
+            let mut list = Vec::new();
+            for i in 0..array.length(context)? {
+                list.push(values::to_wit(&array.get(i, context)?));
+            }
+            list
+        }
+        None => Vec::new(),
+    };
+    host_result(host::call(id, &this, &list), context)
+}

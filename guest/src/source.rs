@@ -1,0 +1,109 @@
+//! Source text handling: validation without touching any realm, and the
+//! padding that stands in for line/column offsets (Boa has no offset API).
+
+use boa_ast::scope::Scope;
+use boa_interner::Interner;
+use boa_parser::{Error as ParseError, Parser, Source};
+
+/// A syntax error found by validation: message, 1-based line and column.
+pub struct SyntaxProblem {
+    pub message: String,
+    pub line: u32,
+    pub column: u32,
+}
+
+fn describe(error: ParseError, source: &str) -> SyntaxProblem {
+    let position = match &error {
+        ParseError::Expected { span, .. } | ParseError::Unexpected { span, .. } => Some(span.start()),
+        ParseError::General { position, .. } => Some(*position),
+        ParseError::Lex { err: boa_parser::lexer::Error::Syntax(_, position) } => Some(*position),
+        _ => None,
+    };
+    let (line, column) = match position {
+        Some(p) => (p.line_number(), p.column_number()),
+        // An abrupt end: the last line.
+        None => (source.lines().count().max(1) as u32, 1),
+    };
+    let message = error.to_string();
+    // Boa appends " at line N, col M"; the position is reported separately.
+    let message = match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message,
+    };
+    SyntaxProblem { message, line, column }
+}
+
+/// Parses `code` with the script goal against a throwaway scope, so no
+/// realm's global declarations are touched (`new vm.Script` only validates).
+pub fn check_script(code: &str) -> Result<(), SyntaxProblem> {
+    let mut interner = Interner::default();
+    Parser::new(Source::from_bytes(code))
+        .parse_script(&Scope::new_global(), &mut interner)
+        .map(|_| ())
+        .map_err(|e| describe(e, code))
+}
+
+/// Validates `compileFunction`'s parameters and body on their own, so a body
+/// cannot close the wrapper function it is later placed in.
+pub fn check_function(params: &[String], body: &str) -> Result<(), SyntaxProblem> {
+    let mut interner = Interner::default();
+    let params_text = params.join(", ");
+    Parser::new(Source::from_bytes(&params_text))
+        .parse_formal_parameters(&mut interner, false, false)
+        .map_err(|e| describe(e, &params_text))?;
+    Parser::new(Source::from_bytes(body))
+        .parse_function_body(&mut interner, false, false)
+        .map(|_| ())
+        .map_err(|e| describe(e, body))
+}
+
+/// Pads `code` so Boa reports its positions shifted by the offsets: line
+/// offsets by leading newlines, column offsets by leading spaces on the
+/// first line. Negative offsets cannot be represented and are ignored.
+pub fn pad(code: &str, line_offset: i32, column_offset: i32) -> String {
+    let lines = line_offset.max(0) as usize;
+    let columns = column_offset.max(0) as usize;
+    let mut padded = String::with_capacity(code.len() + lines + columns);
+    padded.extend(std::iter::repeat_n('\n', lines));
+    padded.extend(std::iter::repeat_n(' ', columns));
+    padded.push_str(code);
+    padded
+}
+
+/// The name the wrapper for `compileFunction` passes its extensions under.
+pub const EXTENSIONS_PARAM: &str = "__jsvm_context_extensions__";
+
+/// Source of a script whose completion value is the compiled function.
+///
+/// With context extensions the function is nested in `with` blocks, one per
+/// extension, so its free variables resolve through them first (live, as in
+/// Node). The wrapper header sits on the line before the body when the line
+/// offset leaves room for it; otherwise it shares the body's first line and
+/// columns on that line shift by the header's length.
+pub fn function_wrapper(body: &str, params: &[String], extensions: usize, line_offset: i32, column_offset: i32) -> String {
+    let mut header = String::new();
+    if extensions > 0 {
+        header.push_str(&format!("(function ({EXTENSIONS_PARAM}) {{ "));
+        for i in 0..extensions {
+            header.push_str(&format!("with ({EXTENSIONS_PARAM}[{i}]) {{ "));
+        }
+        header.push_str("return ");
+    } else {
+        header.push('(');
+    }
+    header.push_str(&format!("function ({}) {{", params.join(", ")));
+    let mut footer = String::from("\n}");
+    if extensions > 0 {
+        footer.push_str(&" }".repeat(extensions));
+        footer.push_str(" })");
+    } else {
+        footer.push(')');
+    }
+    let columns = " ".repeat(column_offset.max(0) as usize);
+    if line_offset >= 1 {
+        let lines = "\n".repeat(line_offset as usize - 1);
+        format!("{lines}{header}\n{columns}{body}{footer}")
+    } else {
+        format!("{header}{columns}{body}{footer}")
+    }
+}

@@ -1,0 +1,100 @@
+//! What the store holds for one Vm, and the guest's imports (`host`
+//! interface): console output, calls into host functions, the stop check.
+
+use wasmtime::component::ResourceTable;
+use wasmtime::{StoreLimits, StoreLimitsBuilder};
+use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+
+use crate::bindings::{imported, wit};
+use crate::value::{Releaser, Value};
+use crate::{ConsoleLevel, JsException};
+
+/// A host function as the guest calls it: arguments in, value or exception out.
+pub type HostFn = Box<dyn FnMut(Vec<Value>) -> Result<Value, JsException> + Send>;
+
+/// Where console lines go.
+pub type ConsoleFn = Box<dyn FnMut(ConsoleLevel, &str) + Send>;
+
+/// The default console: log/info/debug to stdout, warn/error to stderr.
+pub fn default_console() -> ConsoleFn {
+    Box::new(|level, text| match level {
+        ConsoleLevel::Warn | ConsoleLevel::Error => eprintln!("{text}"),
+        _ => println!("{text}"),
+    })
+}
+
+/// Store data of one Vm.
+pub struct HostState {
+    wasi: WasiCtx,
+    table: ResourceTable,
+    pub(crate) limits: StoreLimits,
+    pub(crate) console: ConsoleFn,
+    pub(crate) functions: Vec<HostFn>,
+    pub(crate) releaser: Releaser,
+}
+
+impl HostState {
+    /// A state with no ambient authority: no files, no network, no
+    /// environment, no arguments. Stderr is inherited only for the guest's
+    /// own panic messages.
+    pub(crate) fn new(console: ConsoleFn, functions: Vec<HostFn>, memory_limit: Option<usize>, releaser: Releaser) -> Self {
+        let wasi = WasiCtx::builder().inherit_stderr().build();
+        let mut limits = StoreLimitsBuilder::new().trap_on_grow_failure(true);
+        if let Some(bytes) = memory_limit {
+            limits = limits.memory_size(bytes);
+        }
+        HostState { wasi, table: ResourceTable::new(), limits: limits.build(), console, functions, releaser }
+    }
+}
+
+impl WasiView for HostState {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
+    }
+}
+
+impl wit::Host for HostState {}
+
+fn no_such_host_object(id: u32) -> wit::JsError {
+    JsException::new("ReferenceError", format!("jsvm: host object {id} does not exist")).into_wit()
+}
+
+impl imported::Host for HostState {
+    fn console(&mut self, level: imported::ConsoleLevel, text: String) {
+        (self.console)(level.into(), &text);
+    }
+
+    fn call(&mut self, target: u32, _this: wit::Value, args: Vec<wit::Value>) -> Result<wit::Value, wit::JsError> {
+        let releaser = self.releaser.clone();
+        let args = args.into_iter().map(|v| Value::from_wit(v, &releaser)).collect();
+        let Some(function) = self.functions.get_mut(target as usize) else {
+            return Err(no_such_host_object(target));
+        };
+        match function(args) {
+            Ok(value) => Ok(value.into_wit()),
+            Err(exception) => Err(exception.into_wit()),
+        }
+    }
+
+    fn get(&mut self, target: u32, key: String) -> Result<wit::Value, wit::JsError> {
+        if (target as usize) >= self.functions.len() {
+            return Err(no_such_host_object(target));
+        }
+        // Host functions expose no properties of their own (yet).
+        let _ = key;
+        Ok(wit::Value::Undefined)
+    }
+
+    fn set(&mut self, target: u32, _key: String, _value: wit::Value) -> Result<bool, wit::JsError> {
+        if (target as usize) >= self.functions.len() {
+            return Err(no_such_host_object(target));
+        }
+        Ok(false)
+    }
+
+    fn drop_host_object(&mut self, _target: u32) {}
+
+    fn checkpoint(&mut self) -> imported::StopReason {
+        imported::StopReason::Continue
+    }
+}

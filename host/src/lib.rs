@@ -1,0 +1,58 @@
+//! # jsvm
+//!
+//! The Node.js [`vm`](https://nodejs.org/api/vm.html) API, served by the Boa
+//! JavaScript engine inside a WebAssembly component and run by wasmtime.
+//! Unlike node:vm this is a sandbox: the guest has no file system, network
+//! or environment, and the host bounds its memory.
+//!
+//! ```
+//! use jsvm::Vm;
+//!
+//! let mut vm = Vm::new()?;
+//! let ctx = vm.create_context()?;
+//! vm.set_global(&ctx, "x", 40)?;
+//! let answer: f64 = vm.eval(&ctx, "x + 2")?;
+//! assert_eq!(answer, 42.0);
+//! # Ok::<(), jsvm::Error>(())
+//! ```
+
+mod bindings;
+mod engine;
+mod error;
+mod host_state;
+mod options;
+mod value;
+mod vm;
+
+pub use error::{Error, JsException, Result};
+pub use options::{ContextOptions, FunctionOptions, MicrotaskMode, ProgramKind, RunOptions, ScriptOptions};
+pub use value::{FromValue, HostFunction, Object, ObjectKind, Symbol, TypeMismatch, Value};
+pub use vm::{Context, Script, Vm, VmBuilder};
+
+/// Console levels of the guest's `console` methods.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConsoleLevel {
+    /// `console.log`.
+    Log,
+    /// `console.info`.
+    Info,
+    /// `console.warn`.
+    Warn,
+    /// `console.error`.
+    Error,
+    /// `console.debug`.
+    Debug,
+}
+
+impl From<bindings::imported::ConsoleLevel> for ConsoleLevel {
+    fn from(level: bindings::imported::ConsoleLevel) -> Self {
+        use bindings::imported::ConsoleLevel as L;
+        match level {
+            L::Log => ConsoleLevel::Log,
+            L::Info => ConsoleLevel::Info,
+            L::Warn => ConsoleLevel::Warn,
+            L::Error => ConsoleLevel::Error,
+            L::Debug => ConsoleLevel::Debug,
+        }
+    }
+}

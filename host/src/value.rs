@@ -1,0 +1,345 @@
+//! JavaScript values on the host side. Primitives are plain Rust data;
+//! objects and symbols are handles into the guest that keep their target
+//! alive until the last clone is dropped.
+
+use std::fmt;
+use std::sync::{Arc, Mutex};
+
+use wasmtime::component::ResourceAny;
+
+use crate::bindings::wit;
+
+/// Guest handles and resources whose Rust owners were dropped; the Vm
+/// releases them on its next call (a `Drop` has no access to the store).
+#[derive(Clone, Default)]
+pub(crate) struct Releaser(Arc<Mutex<Pending>>);
+
+#[derive(Default)]
+pub(crate) struct Pending {
+    pub handles: Vec<u32>,
+    pub resources: Vec<ResourceAny>,
+}
+
+impl Releaser {
+    fn push_handle(&self, handle: u32) {
+        if let Ok(mut pending) = self.0.lock() {
+            pending.handles.push(handle);
+        }
+    }
+
+    pub(crate) fn push_resource(&self, resource: ResourceAny) {
+        if let Ok(mut pending) = self.0.lock() {
+            pending.resources.push(resource);
+        }
+    }
+
+    /// Takes everything waiting to be released.
+    pub(crate) fn take(&self) -> Pending {
+        self.0.lock().map(|mut p| std::mem::take(&mut *p)).unwrap_or_default()
+    }
+
+    /// Whether two releasers belong to the same Vm state.
+    pub(crate) fn same(&self, other: &Releaser) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// A guest handle shared by clones; released when the last clone drops.
+struct Handle {
+    handle: u32,
+    releaser: Releaser,
+}
+
+impl Drop for Handle {
+    fn drop(&mut self) {
+        self.releaser.push_handle(self.handle);
+    }
+}
+
+/// What kind of object a handle refers to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ObjectKind {
+    /// An ordinary object.
+    Plain,
+    /// An array.
+    Array,
+    /// A function (callable).
+    Function,
+    /// An `Error` (or subclass) instance.
+    Error,
+    /// A promise.
+    Promise,
+    /// Anything else: Map, Date, Proxy, typed array...
+    Other,
+}
+
+/// A JavaScript object living in a Vm, by handle: identity and mutation are
+/// shared with the guest. Operations go through the [`crate::Vm`] it came from.
+#[derive(Clone)]
+pub struct Object {
+    inner: Arc<Handle>,
+    kind: ObjectKind,
+}
+
+impl Object {
+    /// What kind of object this is.
+    pub fn kind(&self) -> ObjectKind {
+        self.kind
+    }
+
+    /// Whether this object can be called.
+    pub fn is_function(&self) -> bool {
+        self.kind == ObjectKind::Function
+    }
+
+    pub(crate) fn handle(&self) -> u32 {
+        self.inner.handle
+    }
+}
+
+impl fmt::Debug for Object {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Object({:?} #{})", self.kind, self.inner.handle)
+    }
+}
+
+impl PartialEq for Object {
+    /// Same handle: the same guest object as this handle was created for.
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+}
+
+/// A JavaScript symbol, by handle (identity is kept).
+#[derive(Clone)]
+pub struct Symbol {
+    inner: Arc<Handle>,
+    description: Option<String>,
+}
+
+impl Symbol {
+    /// The symbol's description, if it has one.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+}
+
+impl fmt::Debug for Symbol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Symbol({})", self.description.as_deref().unwrap_or(""))
+    }
+}
+
+/// A host function registered with [`crate::Vm::function`], usable as a value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HostFunction(pub(crate) u32);
+
+/// A JavaScript value.
+#[derive(Clone, Debug)]
+pub enum Value {
+    /// `undefined`.
+    Undefined,
+    /// `null`.
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// A number (-0 and NaN included).
+    Number(f64),
+    /// A BigInt, as decimal digits.
+    BigInt(String),
+    /// A string.
+    String(String),
+    /// A symbol.
+    Symbol(Symbol),
+    /// A guest object.
+    Object(Object),
+    /// A host function.
+    HostFunction(HostFunction),
+}
+
+impl Value {
+    pub(crate) fn from_wit(value: wit::Value, releaser: &Releaser) -> Value {
+        let handle = |handle| Arc::new(Handle { handle, releaser: releaser.clone() });
+        match value {
+            wit::Value::Undefined => Value::Undefined,
+            wit::Value::Null => Value::Null,
+            wit::Value::Boolean(b) => Value::Bool(b),
+            wit::Value::Number(n) => Value::Number(n),
+            wit::Value::Bigint(b) => Value::BigInt(b),
+            wit::Value::String(s) => Value::String(s),
+            wit::Value::Symbol(s) => Value::Symbol(Symbol { inner: handle(s.handle), description: s.description }),
+            wit::Value::Object(o) => Value::Object(Object { inner: handle(o.handle), kind: o.kind.into() }),
+            wit::Value::HostObject(id) => Value::HostFunction(HostFunction(id)),
+        }
+    }
+
+    pub(crate) fn into_wit(self) -> wit::Value {
+        match self {
+            Value::Undefined => wit::Value::Undefined,
+            Value::Null => wit::Value::Null,
+            Value::Bool(b) => wit::Value::Boolean(b),
+            Value::Number(n) => wit::Value::Number(n),
+            Value::BigInt(b) => wit::Value::Bigint(b),
+            Value::String(s) => wit::Value::String(s),
+            Value::Symbol(s) => wit::Value::Symbol(wit::SymbolRef { handle: s.inner.handle, description: s.description }),
+            Value::Object(o) => wit::Value::Object(wit::ObjectRef { handle: o.inner.handle, kind: o.kind.into() }),
+            Value::HostFunction(HostFunction(id)) => wit::Value::HostObject(id),
+        }
+    }
+
+    /// The releaser of the Vm state a handle value belongs to, if it is one.
+    pub(crate) fn releaser(&self) -> Option<&Releaser> {
+        match self {
+            Value::Object(o) => Some(&o.inner.releaser),
+            Value::Symbol(s) => Some(&s.inner.releaser),
+            _ => None,
+        }
+    }
+
+    /// The name of this value's type, as `typeof` would say.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Undefined => "undefined",
+            Value::Null => "object",
+            Value::Bool(_) => "boolean",
+            Value::Number(_) => "number",
+            Value::BigInt(_) => "bigint",
+            Value::String(_) => "string",
+            Value::Symbol(_) => "symbol",
+            Value::Object(o) if o.is_function() => "function",
+            Value::Object(_) => "object",
+            Value::HostFunction(_) => "function",
+        }
+    }
+}
+
+impl From<wit::ObjectKind> for ObjectKind {
+    fn from(kind: wit::ObjectKind) -> Self {
+        match kind {
+            wit::ObjectKind::Plain => ObjectKind::Plain,
+            wit::ObjectKind::Array => ObjectKind::Array,
+            wit::ObjectKind::Function => ObjectKind::Function,
+            wit::ObjectKind::Error => ObjectKind::Error,
+            wit::ObjectKind::Promise => ObjectKind::Promise,
+            wit::ObjectKind::Other => ObjectKind::Other,
+        }
+    }
+}
+
+impl From<ObjectKind> for wit::ObjectKind {
+    fn from(kind: ObjectKind) -> Self {
+        match kind {
+            ObjectKind::Plain => wit::ObjectKind::Plain,
+            ObjectKind::Array => wit::ObjectKind::Array,
+            ObjectKind::Function => wit::ObjectKind::Function,
+            ObjectKind::Error => wit::ObjectKind::Error,
+            ObjectKind::Promise => wit::ObjectKind::Promise,
+            ObjectKind::Other => wit::ObjectKind::Other,
+        }
+    }
+}
+
+macro_rules! from_primitive {
+    ($($t:ty => |$v:ident| $e:expr),* $(,)?) => {
+        $(impl From<$t> for Value {
+            fn from($v: $t) -> Self { $e }
+        })*
+    };
+}
+
+from_primitive! {
+    bool => |v| Value::Bool(v),
+    f64 => |v| Value::Number(v),
+    i32 => |v| Value::Number(f64::from(v)),
+    u32 => |v| Value::Number(f64::from(v)),
+    &str => |v| Value::String(v.to_owned()),
+    String => |v| Value::String(v),
+    Object => |v| Value::Object(v),
+    HostFunction => |v| Value::HostFunction(v),
+    () => |_v| Value::Undefined,
+}
+
+/// Why a [`Value`] could not become the Rust type asked for.
+#[derive(Debug, thiserror::Error)]
+#[error("expected {expected}, got a JavaScript {got}")]
+pub struct TypeMismatch {
+    /// The Rust-side expectation.
+    pub expected: &'static str,
+    /// `typeof` of the value received.
+    pub got: &'static str,
+}
+
+/// Conversion from a JavaScript value, used by [`crate::Vm::eval`].
+pub trait FromValue: Sized {
+    /// Converts, or says why it cannot.
+    fn from_value(value: Value) -> Result<Self, TypeMismatch>;
+}
+
+impl FromValue for Value {
+    fn from_value(value: Value) -> Result<Self, TypeMismatch> {
+        Ok(value)
+    }
+}
+
+impl FromValue for f64 {
+    fn from_value(value: Value) -> Result<Self, TypeMismatch> {
+        match value {
+            Value::Number(n) => Ok(n),
+            other => Err(TypeMismatch { expected: "a number", got: other.type_name() }),
+        }
+    }
+}
+
+impl FromValue for i64 {
+    fn from_value(value: Value) -> Result<Self, TypeMismatch> {
+        match value {
+            Value::Number(n) if n.fract() == 0.0 && n.abs() < 9.007_199_254_740_992e15 => Ok(n as i64),
+            other => Err(TypeMismatch { expected: "an integer", got: other.type_name() }),
+        }
+    }
+}
+
+impl FromValue for bool {
+    fn from_value(value: Value) -> Result<Self, TypeMismatch> {
+        match value {
+            Value::Bool(b) => Ok(b),
+            other => Err(TypeMismatch { expected: "a boolean", got: other.type_name() }),
+        }
+    }
+}
+
+impl FromValue for String {
+    fn from_value(value: Value) -> Result<Self, TypeMismatch> {
+        match value {
+            Value::String(s) => Ok(s),
+            other => Err(TypeMismatch { expected: "a string", got: other.type_name() }),
+        }
+    }
+}
+
+impl FromValue for Object {
+    fn from_value(value: Value) -> Result<Self, TypeMismatch> {
+        match value {
+            Value::Object(o) => Ok(o),
+            other => Err(TypeMismatch { expected: "an object", got: other.type_name() }),
+        }
+    }
+}
+
+impl FromValue for () {
+    fn from_value(value: Value) -> Result<Self, TypeMismatch> {
+        match value {
+            Value::Undefined => Ok(()),
+            other => Err(TypeMismatch { expected: "undefined", got: other.type_name() }),
+        }
+    }
+}
+
+impl<T: FromValue> FromValue for Option<T> {
+    fn from_value(value: Value) -> Result<Self, TypeMismatch> {
+        match value {
+            Value::Undefined | Value::Null => Ok(None),
+            other => T::from_value(other).map(Some),
+        }
+    }
+}

@@ -1,0 +1,404 @@
+//! [`Vm`]: one instance of the guest component, with its own contexts,
+//! bounded by its own store limits.
+
+use std::sync::Arc;
+
+use wasmtime::Store;
+use wasmtime::component::ResourceAny;
+
+use crate::bindings::{Jsvm, exported, wit};
+use crate::engine;
+use crate::host_state::{ConsoleFn, HostFn, HostState, default_console};
+use crate::options::{ContextOptions, FunctionOptions, MicrotaskMode, ProgramKind, RunOptions, ScriptOptions};
+use crate::value::{FromValue, HostFunction, Object, Releaser, Value};
+use crate::{Error, JsException, Result};
+
+/// A guest resource (context or script) owned by Rust; dropped in the
+/// guest on the Vm's next call after the last clone goes.
+struct Owned {
+    resource: ResourceAny,
+    releaser: Releaser,
+}
+
+impl Drop for Owned {
+    fn drop(&mut self) {
+        self.releaser.push_resource(self.resource);
+    }
+}
+
+/// A `vm` context: a global scope of its own, with its own built-ins.
+#[derive(Clone)]
+pub struct Context(Arc<Owned>);
+
+/// A compiled `vm.Script`, runnable in any context of its Vm.
+#[derive(Clone)]
+pub struct Script(Arc<Owned>);
+
+impl std::fmt::Debug for Context {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Context")
+    }
+}
+
+impl std::fmt::Debug for Script {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Script")
+    }
+}
+
+/// Builds a [`Vm`]; every setting has a default.
+pub struct VmBuilder {
+    console: ConsoleFn,
+    memory_limit: Option<usize>,
+}
+
+impl Default for VmBuilder {
+    fn default() -> Self {
+        VmBuilder { console: default_console(), memory_limit: None }
+    }
+}
+
+impl VmBuilder {
+    /// Where `console.*` lines go. Default: stdout, and stderr for
+    /// `warn`/`error`.
+    pub fn console(mut self, console: impl FnMut(crate::ConsoleLevel, &str) + Send + 'static) -> Self {
+        self.console = Box::new(console);
+        self
+    }
+
+    /// Caps the guest's linear memory (all its contexts together), in bytes.
+    /// Growing past it ends the running call with [`Error::StateLost`].
+    /// Default: no cap beyond wasm32's 4 GiB.
+    pub fn memory_limit(mut self, bytes: usize) -> Self {
+        self.memory_limit = Some(bytes);
+        self
+    }
+
+    /// Instantiates the guest. Costs one instantiation (no compilation: the
+    /// guest was compiled when this crate was built).
+    pub fn build(self) -> Result<Vm> {
+        let releaser = Releaser::default();
+        let state = HostState::new(self.console, Vec::new(), self.memory_limit, releaser.clone());
+        let (store, bindings) = instantiate(state)?;
+        Ok(Vm { store, bindings, releaser, memory_limit: self.memory_limit })
+    }
+}
+
+fn instantiate(state: HostState) -> Result<(Store<HostState>, Jsvm)> {
+    let shared = engine::shared()?;
+    let mut store = Store::new(&shared.engine, state);
+    store.limiter(|state| &mut state.limits);
+    // Epoch interruption is on in the engine; no deadline until a run asks.
+    store.set_epoch_deadline(u64::MAX / 2);
+    let bindings = shared.pre.instantiate(&mut store).map_err(|e| Error::Engine(format!("{e:#}")))?;
+    Ok((store, bindings))
+}
+
+/// One JavaScript engine instance: the Node `vm` API over a WebAssembly
+/// guest with no ambient authority. Contexts, scripts and objects from a Vm
+/// are only valid with that Vm.
+pub struct Vm {
+    store: Store<HostState>,
+    bindings: Jsvm,
+    releaser: Releaser,
+    memory_limit: Option<usize>,
+}
+
+impl Vm {
+    /// A Vm with default settings.
+    pub fn new() -> Result<Vm> {
+        VmBuilder::default().build()
+    }
+
+    /// A builder for a Vm with custom settings.
+    pub fn builder() -> VmBuilder {
+        VmBuilder::default()
+    }
+
+    /// Releases what dropped Rust handles held, then runs one guest call;
+    /// a trap rebuilds the instance and reports the lost state.
+    fn call<T>(
+        &mut self,
+        f: impl FnOnce(&exported::Guest, &mut Store<HostState>) -> wasmtime::Result<Result<T, wit::JsError>>,
+    ) -> Result<T> {
+        self.flush_releases()?;
+        let outcome = f(self.bindings.jsvm_vm_vm(), &mut self.store);
+        match outcome {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(error)) => Err(Error::Js(JsException::from_wit(error, &self.releaser))),
+            Err(trap) => {
+                let reason = format!("{trap:#}");
+                self.rebuild()?;
+                Err(Error::StateLost { reason })
+            }
+        }
+    }
+
+    fn flush_releases(&mut self) -> Result<()> {
+        let pending = self.releaser.take();
+        for resource in pending.resources {
+            if resource.resource_drop(&mut self.store).is_err() {
+                self.rebuild()?;
+                return Ok(());
+            }
+        }
+        if !pending.handles.is_empty() {
+            let guest = self.bindings.jsvm_vm_vm();
+            if guest.call_release(&mut self.store, &pending.handles).is_err() {
+                self.rebuild()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Builds a fresh instance after a trap, keeping the console and the
+    /// registered host functions. Every old handle becomes stale.
+    fn rebuild(&mut self) -> Result<()> {
+        let state = self.store.data_mut();
+        let console = std::mem::replace(&mut state.console, Box::new(|_, _| {}));
+        let functions = std::mem::take(&mut state.functions);
+        self.releaser = Releaser::default();
+        let state = HostState::new(console, functions, self.memory_limit, self.releaser.clone());
+        let (store, bindings) = instantiate(state)?;
+        self.store = store;
+        self.bindings = bindings;
+        Ok(())
+    }
+
+    fn check_value(&self, value: &Value) -> Result<()> {
+        match value.releaser() {
+            Some(r) if !r.same(&self.releaser) => Err(Error::Stale { what: "object" }),
+            _ => Ok(()),
+        }
+    }
+
+    fn check_owned(&self, owned: &Owned, what: &'static str) -> Result<ResourceAny> {
+        if owned.releaser.same(&self.releaser) { Ok(owned.resource) } else { Err(Error::Stale { what }) }
+    }
+
+    fn own(&self, resource: ResourceAny) -> Arc<Owned> {
+        Arc::new(Owned { resource, releaser: self.releaser.clone() })
+    }
+
+    fn value(&self, value: wit::Value) -> Value {
+        Value::from_wit(value, &self.releaser)
+    }
+
+    /// Runs a whole program in the main context, where `import vm from
+    /// 'node:vm'` and `console` work, then its promise jobs; an unhandled
+    /// rejection fails the run as in Node.
+    pub fn run_main(&mut self, source: &str, filename: &str, kind: ProgramKind) -> Result<Value> {
+        let module = kind == ProgramKind::Module;
+        let value = self.call(|g, s| g.call_run_main(s, source, filename, module))?;
+        Ok(self.value(value))
+    }
+
+    /// `vm.createContext()`: a new context with a fresh context object.
+    pub fn create_context(&mut self) -> Result<Context> {
+        self.create_context_with(None, &ContextOptions::default())
+    }
+
+    /// `vm.createContext(object, options)`: contextifies `object` (a fresh
+    /// one when `None`), or with `dont_contextify` makes an ordinary global.
+    pub fn create_context_with(&mut self, object: Option<&Object>, options: &ContextOptions) -> Result<Context> {
+        let sandbox = object.map(|o| Value::Object(o.clone()));
+        if let Some(sandbox) = &sandbox {
+            self.check_value(sandbox)?;
+        }
+        let wit_options = exported::ContextOptions {
+            name: options.name.clone(),
+            origin: options.origin.clone(),
+            allow_strings: options.allow_strings,
+            allow_wasm: options.allow_wasm,
+            microtask_mode: match options.microtask_mode {
+                MicrotaskMode::Default => exported::MicrotaskMode::Default,
+                MicrotaskMode::AfterEvaluate => exported::MicrotaskMode::AfterEvaluate,
+            },
+        };
+        let resource = if options.dont_contextify {
+            self.call(|g, s| g.context().call_create_uncontextified(s, &wit_options))?
+        } else {
+            let sandbox = sandbox.map(Value::into_wit);
+            self.call(|g, s| g.context().call_create(s, sandbox.as_ref(), &wit_options))?
+        };
+        Ok(Context(self.own(resource)))
+    }
+
+    /// The context object of `context` (for `dont_contextify`, its global).
+    pub fn context_object(&mut self, context: &Context) -> Result<Object> {
+        let resource = self.check_owned(&context.0, "context")?;
+        let value = self.call(|g, s| g.context().call_global(s, resource).map(Ok))?;
+        Ok(Object::from_value(self.value(value))?)
+    }
+
+    /// `vm.runInContext(code, context)`.
+    pub fn run_in_context(&mut self, context: &Context, code: &str) -> Result<Value> {
+        self.run_in_context_with(context, code, &RunOptions::default())
+    }
+
+    /// `vm.runInContext(code, context, options)`.
+    pub fn run_in_context_with(&mut self, context: &Context, code: &str, options: &RunOptions) -> Result<Value> {
+        let resource = self.check_owned(&context.0, "context")?;
+        let run = wit_run_options(options);
+        let value = self.call(|g, s| g.context().call_run(s, resource, code, options.filename.as_deref(), run))?;
+        Ok(self.value(value))
+    }
+
+    /// Runs `code` in `context` and converts the result:
+    /// `let n: f64 = vm.eval(&ctx, "6 * 7")?`.
+    pub fn eval<T: FromValue>(&mut self, context: &Context, code: &str) -> Result<T> {
+        let value = self.run_in_context(context, code)?;
+        Ok(T::from_value(value)?)
+    }
+
+    /// `new vm.Script(code, options)`: validates now, compiles per context
+    /// when run.
+    pub fn compile_script(&mut self, code: &str, options: &ScriptOptions) -> Result<Script> {
+        let wit_options = exported::ScriptOptions {
+            filename: options.filename.clone(),
+            line_offset: options.line_offset,
+            column_offset: options.column_offset,
+            cached_data: options.cached_data.clone(),
+            produce_cached_data: options.produce_cached_data,
+        };
+        let resource = self.call(|g, s| g.script().call_create(s, code, &wit_options))?;
+        Ok(Script(self.own(resource)))
+    }
+
+    /// `script.runInContext(context, options)`.
+    pub fn run_script(&mut self, script: &Script, context: &Context, options: &RunOptions) -> Result<Value> {
+        let script = self.check_owned(&script.0, "script")?;
+        let context = self.check_owned(&context.0, "context")?;
+        let run = wit_run_options(options);
+        let value = self.call(|g, s| g.script().call_run_in_context(s, script, context, run))?;
+        Ok(self.value(value))
+    }
+
+    /// `script.runInThisContext(options)`: runs in the main context.
+    pub fn run_script_in_main_context(&mut self, script: &Script, options: &RunOptions) -> Result<Value> {
+        let script = self.check_owned(&script.0, "script")?;
+        let run = wit_run_options(options);
+        let value = self.call(|g, s| g.script().call_run_in_main_context(s, script, run))?;
+        Ok(self.value(value))
+    }
+
+    /// `script.createCachedData()`. Boa has no bytecode cache: the data is a
+    /// versioned stamp of the engine and the source, accepted exactly when
+    /// it matches (see `cachedDataRejected`).
+    pub fn create_cached_data(&mut self, script: &Script) -> Result<Vec<u8>> {
+        let script = self.check_owned(&script.0, "script")?;
+        self.call(|g, s| g.script().call_create_cached_data(s, script).map(Ok))
+    }
+
+    /// `script.cachedDataRejected`: `None` when no cached data was given.
+    pub fn cached_data_rejected(&mut self, script: &Script) -> Result<Option<bool>> {
+        let script = self.check_owned(&script.0, "script")?;
+        self.call(|g, s| g.script().call_cached_data_rejected(s, script).map(Ok))
+    }
+
+    /// `script.sourceMapURL`.
+    pub fn source_map_url(&mut self, script: &Script) -> Result<Option<String>> {
+        let script = self.check_owned(&script.0, "script")?;
+        self.call(|g, s| g.script().call_source_map_url(s, script).map(Ok))
+    }
+
+    /// `vm.compileFunction(code, params, options)`.
+    pub fn compile_function(&mut self, code: &str, params: &[&str], options: &FunctionOptions) -> Result<Object> {
+        let parsing_context = match &options.parsing_context {
+            Some(c) => Some(self.check_owned(&c.0, "context")?),
+            None => None,
+        };
+        for extension in &options.context_extensions {
+            self.check_value(extension)?;
+        }
+        let wit_options = exported::FunctionOptions {
+            filename: options.filename.clone(),
+            line_offset: options.line_offset,
+            column_offset: options.column_offset,
+            parsing_context,
+            context_extensions: options.context_extensions.iter().cloned().map(Value::into_wit).collect(),
+        };
+        let params: Vec<String> = params.iter().map(|p| (*p).to_owned()).collect();
+        let value = self.call(|g, s| g.call_compile_function(s, code, &params, &wit_options))?;
+        Ok(Object::from_value(self.value(value))?)
+    }
+
+    /// `vm.isContext(value)`.
+    pub fn is_context(&mut self, value: &Value) -> Result<bool> {
+        self.check_value(value)?;
+        let value = value.clone().into_wit();
+        self.call(|g, s| g.call_is_context(s, &value).map(Ok))
+    }
+
+    /// Reads `object[key]`.
+    pub fn get(&mut self, object: &Object, key: &str) -> Result<Value> {
+        self.check_value(&Value::Object(object.clone()))?;
+        let value = self.call(|g, s| g.call_get(s, object.handle(), key))?;
+        Ok(self.value(value))
+    }
+
+    /// Writes `object[key] = value`.
+    pub fn set(&mut self, object: &Object, key: &str, value: impl Into<Value>) -> Result<()> {
+        let value = value.into();
+        self.check_value(&Value::Object(object.clone()))?;
+        self.check_value(&value)?;
+        let value = value.into_wit();
+        self.call(|g, s| g.call_set(s, object.handle(), key, &value))
+    }
+
+    /// `Object.keys(object)`.
+    pub fn keys(&mut self, object: &Object) -> Result<Vec<String>> {
+        self.check_value(&Value::Object(object.clone()))?;
+        self.call(|g, s| g.call_keys(s, object.handle()))
+    }
+
+    /// Calls a guest function with `this` undefined.
+    pub fn call_function(&mut self, function: &Object, args: &[Value]) -> Result<Value> {
+        self.check_value(&Value::Object(function.clone()))?;
+        for arg in args {
+            self.check_value(arg)?;
+        }
+        let args: Vec<wit::Value> = args.iter().cloned().map(Value::into_wit).collect();
+        let value = self.call(|g, s| g.call_call(s, function.handle(), &wit::Value::Undefined, &args))?;
+        Ok(self.value(value))
+    }
+
+    /// The value as Node's REPL would print it (`util.inspect`-like).
+    pub fn display(&mut self, value: &Value) -> Result<String> {
+        self.check_value(value)?;
+        let value = value.clone().into_wit();
+        self.call(|g, s| g.call_to_display_string(s, &value))
+    }
+
+    /// Registers a Rust closure as a JavaScript function. Put the returned
+    /// value on a context object to let scripts call it. The closure cannot
+    /// call back into this Vm (the guest is busy running the caller).
+    pub fn function(
+        &mut self,
+        f: impl FnMut(Vec<Value>) -> std::result::Result<Value, JsException> + Send + 'static,
+    ) -> HostFunction {
+        let functions: &mut Vec<HostFn> = &mut self.store.data_mut().functions;
+        functions.push(Box::new(f));
+        HostFunction((functions.len() - 1) as u32)
+    }
+
+    /// Sets a global of `context` (a property of its context object).
+    pub fn set_global(&mut self, context: &Context, name: &str, value: impl Into<Value>) -> Result<()> {
+        let object = self.context_object(context)?;
+        self.set(&object, name, value)
+    }
+
+    /// The engine's epoch counter: another thread may call
+    /// `increment_epoch` on it.
+    pub fn engine(&self) -> &wasmtime::Engine {
+        self.store.engine()
+    }
+}
+
+fn wit_run_options(options: &RunOptions) -> exported::RunOptions {
+    exported::RunOptions {
+        timeout_ms: options.timeout.map(|t| u32::try_from(t.as_millis()).unwrap_or(u32::MAX)),
+        break_on_sigint: options.break_on_sigint,
+        display_errors: options.display_errors,
+    }
+}
