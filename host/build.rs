@@ -26,6 +26,8 @@ fn main() -> anyhow::Result<()> {
     let wasm = build_guest(&root, &guest)?;
     let out = PathBuf::from(std::env::var("OUT_DIR")?);
     std::fs::copy(&wasm, out.join("jsvm.wasm")).context("copying the guest component")?;
+    // For tests and tools that need the component itself (the jco build).
+    println!("cargo:rustc-env=JSVM_GUEST_WASM={}", out.join("jsvm.wasm").display());
 
     let engine = wasmtime::Engine::new(&engine_config()).map_err(|e| anyhow::anyhow!("{e:#}"))?;
     let component = std::fs::read(&wasm)?;

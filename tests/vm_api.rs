@@ -1,1 +1,232 @@
+//! The Rust API end to end: contexts, scripts, functions, values by handle,
+//! host functions, errors with Node's codes, and recovery after traps.
 
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use jsvm::{
+    ContextOptions, Error, FunctionOptions, JsException, ObjectKind, ProgramKind, RunOptions, ScriptOptions, Value, Vm,
+};
+
+#[test]
+fn eval_converts_results_to_rust_types() {
+    let mut vm = Vm::new().unwrap();
+    let ctx = vm.create_context().unwrap();
+    let n: f64 = vm.eval(&ctx, "6 * 7").unwrap();
+    assert_eq!(n, 42.0);
+    let s: String = vm.eval(&ctx, "'a' + 'b'").unwrap();
+    assert_eq!(s, "ab");
+    let b: bool = vm.eval(&ctx, "1 < 2").unwrap();
+    assert!(b);
+    let none: Option<f64> = vm.eval(&ctx, "undefined").unwrap();
+    assert_eq!(none, None);
+    let mismatch = vm.eval::<f64>(&ctx, "'not a number'").unwrap_err();
+    assert!(matches!(mismatch, Error::Type(_)), "{mismatch}");
+}
+
+#[test]
+fn contexts_are_isolated_and_keep_state() {
+    let mut vm = Vm::new().unwrap();
+    let a = vm.create_context().unwrap();
+    let b = vm.create_context().unwrap();
+    vm.run_in_context(&a, "var shared = 1; let lexical = 2; Array.prototype.extra = 3;").unwrap();
+    assert_eq!(vm.eval::<String>(&b, "typeof shared + ' ' + typeof [].extra").unwrap(), "undefined undefined");
+    assert_eq!(vm.eval::<f64>(&a, "shared + lexical + [].extra").unwrap(), 6.0);
+}
+
+#[test]
+fn context_object_is_live_both_ways() {
+    let mut vm = Vm::new().unwrap();
+    let ctx = vm.create_context().unwrap();
+    vm.set_global(&ctx, "x", 2).unwrap();
+    vm.run_in_context(&ctx, "x += 40; var y = 'new'").unwrap();
+    let global = vm.context_object(&ctx).unwrap();
+    assert!(matches!(vm.get(&global, "x").unwrap(), Value::Number(n) if n == 42.0));
+    assert!(matches!(vm.get(&global, "y").unwrap(), Value::String(s) if s == "new"));
+    assert_eq!(vm.keys(&global).unwrap(), vec!["x".to_string(), "y".to_string()]);
+}
+
+#[test]
+fn objects_cross_by_handle_with_identity() {
+    let mut vm = Vm::new().unwrap();
+    let ctx = vm.create_context().unwrap();
+    let list = vm.eval::<jsvm::Object>(&ctx, "globalThis.list = [1, 2]; list").unwrap();
+    assert_eq!(list.kind(), ObjectKind::Array);
+    vm.set_global(&ctx, "again", list.clone()).unwrap();
+    assert!(vm.eval::<bool>(&ctx, "again === list").unwrap());
+    vm.set(&list, "2", 3).unwrap();
+    assert_eq!(vm.eval::<String>(&ctx, "list.join(',')").unwrap(), "1,2,3");
+}
+
+#[test]
+fn guest_functions_are_callable_from_rust() {
+    let mut vm = Vm::new().unwrap();
+    let ctx = vm.create_context().unwrap();
+    let add = vm.eval::<jsvm::Object>(&ctx, "(a, b) => a + b").unwrap();
+    assert!(add.is_function());
+    let sum = vm.call_function(&add, &[Value::from(40), Value::from(2)]).unwrap();
+    assert!(matches!(sum, Value::Number(n) if n == 42.0));
+}
+
+#[test]
+fn host_functions_receive_arguments_and_can_throw() {
+    let mut vm = Vm::new().unwrap();
+    let ctx = vm.create_context().unwrap();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let record = {
+        let seen = seen.clone();
+        vm.function(move |args| {
+            let mut seen = seen.lock().unwrap();
+            for arg in args {
+                seen.push(format!("{arg:?}"));
+            }
+            Ok(Value::from(seen.len() as u32))
+        })
+    };
+    let fail = vm.function(|_| Err(JsException::new("RangeError", "nope").with_code("ERR_HOST")));
+    vm.set_global(&ctx, "record", record).unwrap();
+    vm.set_global(&ctx, "fail", fail).unwrap();
+    assert_eq!(vm.eval::<f64>(&ctx, "record(1, 'two')").unwrap(), 2.0);
+    assert_eq!(seen.lock().unwrap().as_slice(), ["Number(1.0)", "String(\"two\")"]);
+    let caught: String = vm.eval(&ctx, "try { fail() } catch (e) { e.name + ' ' + e.message + ' ' + e.code }").unwrap();
+    assert_eq!(caught, "RangeError nope ERR_HOST");
+}
+
+#[test]
+fn exceptions_carry_name_message_stack_and_code() {
+    let mut vm = Vm::new().unwrap();
+    let ctx = vm.create_context().unwrap();
+    let options = RunOptions { filename: Some("thrower.js".into()), display_errors: false, ..Default::default() };
+    let err = vm.run_in_context_with(&ctx, "\nthrow new TypeError('bad')", &options).unwrap_err();
+    let js = err.as_js().expect("a JS exception");
+    assert_eq!((js.name.as_str(), js.message.as_str()), ("TypeError", "bad"));
+    assert!(js.stack.starts_with("TypeError: bad\n"), "{}", js.stack);
+    assert!(js.stack.contains("thrower.js:2:"), "{}", js.stack);
+
+    let zero = RunOptions { timeout: Some(Duration::ZERO), ..Default::default() };
+    let err = vm.run_in_context_with(&ctx, "1", &zero).unwrap_err();
+    assert_eq!(err.code(), Some("ERR_OUT_OF_RANGE"));
+
+    let syntax = vm.run_in_context(&ctx, "var = ;").unwrap_err();
+    assert_eq!(syntax.as_js().unwrap().name, "SyntaxError");
+}
+
+#[test]
+fn scripts_compile_once_and_run_anywhere() {
+    let mut vm = Vm::new().unwrap();
+    let script = vm
+        .compile_script("typeof marker + ':' + (globalThis.count = (globalThis.count || 0) + 1)", &ScriptOptions::default())
+        .unwrap();
+    let a = vm.create_context().unwrap();
+    let b = vm.create_context().unwrap();
+    vm.set_global(&b, "marker", 1).unwrap();
+    let run = |vm: &mut Vm, ctx| vm.run_script(&script, ctx, &RunOptions::default()).unwrap();
+    assert!(matches!(run(&mut vm, &a), Value::String(s) if s == "undefined:1"));
+    assert!(matches!(run(&mut vm, &a), Value::String(s) if s == "undefined:2"));
+    assert!(matches!(run(&mut vm, &b), Value::String(s) if s == "number:1"));
+
+    let data = vm.create_cached_data(&script).unwrap();
+    assert_eq!(vm.cached_data_rejected(&script).unwrap(), None);
+    let same = "typeof marker + ':' + (globalThis.count = (globalThis.count || 0) + 1)";
+    let accepted = vm.compile_script(same, &ScriptOptions { cached_data: Some(data.clone()), ..Default::default() }).unwrap();
+    assert_eq!(vm.cached_data_rejected(&accepted).unwrap(), Some(false));
+    let other = vm.compile_script("1", &ScriptOptions { cached_data: Some(data), ..Default::default() }).unwrap();
+    assert_eq!(vm.cached_data_rejected(&other).unwrap(), Some(true));
+
+    let mapped = vm.compile_script("1\n//# sourceMappingURL=x.map", &ScriptOptions::default()).unwrap();
+    assert_eq!(vm.source_map_url(&mapped).unwrap().as_deref(), Some("x.map"));
+}
+
+#[test]
+fn compile_function_sees_its_parsing_context_and_extensions() {
+    let mut vm = Vm::new().unwrap();
+    let ctx = vm.create_context().unwrap();
+    vm.set_global(&ctx, "base", 100).unwrap();
+    let ext = vm.eval::<jsvm::Object>(&ctx, "({ bonus: 5 })").unwrap();
+    let options = FunctionOptions {
+        parsing_context: Some(ctx.clone()),
+        context_extensions: vec![Value::Object(ext)],
+        ..Default::default()
+    };
+    let f = vm.compile_function("return base + bonus + n;", &["n"], &options).unwrap();
+    let result = vm.call_function(&f, &[Value::from(1)]).unwrap();
+    assert!(matches!(result, Value::Number(n) if n == 106.0));
+}
+
+#[test]
+fn dont_contextify_gives_an_ordinary_global() {
+    let mut vm = Vm::new().unwrap();
+    let options = ContextOptions { dont_contextify: true, ..Default::default() };
+    let ctx = vm.create_context_with(None, &options).unwrap();
+    let global = vm.context_object(&ctx).unwrap();
+    assert!(vm.is_context(&Value::Object(global.clone())).unwrap());
+    assert!(matches!(vm.get(&global, "Array").unwrap(), Value::Object(_)));
+    let ordinary = vm.eval::<jsvm::Object>(&ctx, "({})").unwrap();
+    assert!(!vm.is_context(&Value::Object(ordinary)).unwrap());
+}
+
+#[test]
+fn code_generation_can_be_disallowed() {
+    let mut vm = Vm::new().unwrap();
+    let options = ContextOptions { allow_strings: false, ..Default::default() };
+    let ctx = vm.create_context_with(None, &options).unwrap();
+    let name: String = vm.eval(&ctx, "try { eval('1') } catch (e) { e.name }").unwrap();
+    assert_eq!(name, "EvalError");
+}
+
+#[test]
+fn console_lines_reach_the_builder_callback() {
+    let lines = Arc::new(Mutex::new(Vec::new()));
+    let sink = lines.clone();
+    let mut vm = Vm::builder()
+        .console(move |level, text| sink.lock().unwrap().push(format!("{level:?} {text}")))
+        .build()
+        .unwrap();
+    vm.run_main("console.log('hi', 1, [2]); console.error('oops')", "main.js", ProgramKind::Script).unwrap();
+    assert_eq!(lines.lock().unwrap().as_slice(), ["Log hi 1 [ 2 ]", "Error oops"]);
+}
+
+#[test]
+fn main_program_modules_import_node_vm() {
+    let mut vm = Vm::builder().console(|_, _| {}).build().unwrap();
+    let source = "import vm, { runInNewContext } from 'node:vm';\n\
+                  if (vm.runInNewContext('1 + 1') !== 2 || runInNewContext('3') !== 3) throw new Error('wrong');";
+    vm.run_main(source, "main.mjs", ProgramKind::Module).unwrap();
+    let err = vm.run_main("await Promise.reject(new RangeError('late'))", "tla.mjs", ProgramKind::Module).unwrap_err();
+    assert_eq!(err.as_js().unwrap().name, "RangeError");
+}
+
+#[test]
+fn a_trap_rebuilds_the_vm_and_stales_old_handles() {
+    let mut vm = Vm::builder().console(|_, _| {}).build().unwrap();
+    let ctx = vm.create_context().unwrap();
+    vm.run_in_context(&ctx, "var kept = 1").unwrap();
+    // A Rust capacity-overflow panic inside the guest: a trap.
+    let err = vm.run_in_context(&ctx, "'x'.repeat(1e9)").unwrap_err();
+    assert!(matches!(err, Error::StateLost { .. }), "{err}");
+    let stale = vm.run_in_context(&ctx, "kept").unwrap_err();
+    assert!(matches!(stale, Error::Stale { what: "context" }), "{stale}");
+    let fresh = vm.create_context().unwrap();
+    assert_eq!(vm.eval::<f64>(&fresh, "1 + 1").unwrap(), 2.0);
+}
+
+#[test]
+fn a_memory_limit_stops_an_allocation_bomb_and_the_vm_recovers() {
+    let mut vm = Vm::builder().memory_limit(64 << 20).build().unwrap();
+    let ctx = vm.create_context().unwrap();
+    let err = vm.run_in_context(&ctx, "let a = []; for (;;) a.push(new Array(1e6).fill(1))").unwrap_err();
+    assert!(matches!(err, Error::StateLost { .. }), "{err}");
+    let ctx = vm.create_context().unwrap();
+    assert_eq!(vm.eval::<f64>(&ctx, "21 * 2").unwrap(), 42.0);
+}
+
+#[test]
+fn deeply_nested_input_does_not_crash_the_host() {
+    let mut vm = Vm::new().unwrap();
+    let ctx = vm.create_context().unwrap();
+    let nested = format!("{}1{}", "[".repeat(100_000), "]".repeat(100_000));
+    let result = vm.run_in_context(&ctx, &nested);
+    assert!(result.is_err(), "100,000 nested arrays must fail cleanly");
+    let ctx = vm.create_context().unwrap();
+    assert_eq!(vm.eval::<f64>(&ctx, "2").unwrap(), 2.0);
+}

@@ -3,9 +3,14 @@
 // library (which loads it): a precompiled artifact only loads into an
 // engine with the same settings, so they are written once.
 
-/// Wasm stack the guest may use. Boa recurses deeply on nested input; the
-/// guest's own shadow stack is set at link time (guest/.cargo/config.toml).
-pub const MAX_WASM_STACK: usize = 8 << 20;
+/// Native stack the guest's wasm frames may use before they trap. wasmtime
+/// runs a sync call on the calling thread's stack, so this must stay well
+/// below the smallest stack a caller has: 1 MiB leaves room on any thread
+/// with Rust's default 2 MiB (and on the 8 MiB main thread). Callers on
+/// threads with less than 2 MiB of stack risk a native stack overflow.
+/// (The guest's shadow stack in linear memory is separate: 8 MiB, set at
+/// link time in guest/.cargo/config.toml.)
+pub const MAX_WASM_STACK: usize = 1 << 20;
 
 /// Builds the engine configuration every jsvm engine uses.
 pub fn engine_config() -> wasmtime::Config {
@@ -14,6 +19,5 @@ pub fn engine_config() -> wasmtime::Config {
     // Epochs let another thread (or a SIGINT handler) interrupt the guest.
     config.epoch_interruption(true);
     config.max_wasm_stack(MAX_WASM_STACK);
-    config.async_stack_size(MAX_WASM_STACK + (1 << 20));
     config
 }

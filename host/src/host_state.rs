@@ -3,6 +3,7 @@
 
 use wasmtime::component::ResourceTable;
 use wasmtime::{StoreLimits, StoreLimitsBuilder};
+use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
 use crate::bindings::{imported, wit};
@@ -31,19 +32,28 @@ pub struct HostState {
     pub(crate) console: ConsoleFn,
     pub(crate) functions: Vec<HostFn>,
     pub(crate) releaser: Releaser,
+    /// The guest's stderr: only a Rust panic message ever lands here, and
+    /// it becomes part of the trap's reason.
+    guest_stderr: MemoryOutputPipe,
 }
 
 impl HostState {
     /// A state with no ambient authority: no files, no network, no
-    /// environment, no arguments. Stderr is inherited only for the guest's
-    /// own panic messages.
+    /// environment, no arguments, no standard streams but a captured stderr.
     pub(crate) fn new(console: ConsoleFn, functions: Vec<HostFn>, memory_limit: Option<usize>, releaser: Releaser) -> Self {
-        let wasi = WasiCtx::builder().inherit_stderr().build();
+        let guest_stderr = MemoryOutputPipe::new(64 << 10);
+        let wasi = WasiCtx::builder().stderr(guest_stderr.clone()).build();
         let mut limits = StoreLimitsBuilder::new().trap_on_grow_failure(true);
         if let Some(bytes) = memory_limit {
             limits = limits.memory_size(bytes);
         }
-        HostState { wasi, table: ResourceTable::new(), limits: limits.build(), console, functions, releaser }
+        HostState { wasi, table: ResourceTable::new(), limits: limits.build(), console, functions, releaser, guest_stderr }
+    }
+
+    /// The last line the guest wrote to stderr (its panic message), if any.
+    pub(crate) fn guest_panic(&self) -> Option<String> {
+        let text = String::from_utf8_lossy(&self.guest_stderr.contents()).into_owned();
+        text.lines().rev().find(|l| !l.trim().is_empty() && !l.starts_with("note:")).map(str::to_owned)
     }
 }
 

@@ -127,7 +127,10 @@ impl Vm {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(error)) => Err(Error::Js(JsException::from_wit(error, &self.releaser))),
             Err(trap) => {
-                let reason = format!("{trap:#}");
+                let mut reason = trap_reason(&trap);
+                if let Some(panic) = self.store.data().guest_panic() {
+                    reason = format!("{reason}: {panic}");
+                }
                 self.rebuild()?;
                 Err(Error::StateLost { reason })
             }
@@ -392,6 +395,17 @@ impl Vm {
     /// `increment_epoch` on it.
     pub fn engine(&self) -> &wasmtime::Engine {
         self.store.engine()
+    }
+}
+
+/// A one-line cause of a trap: the innermost error, without the wasm
+/// backtrace wasmtime prepends.
+fn trap_reason(trap: &wasmtime::Error) -> String {
+    let root = trap.root_cause().to_string();
+    match trap.downcast_ref::<wasmtime::Trap>() {
+        Some(kind) if root != kind.to_string() => format!("{kind} ({root})"),
+        Some(kind) => kind.to_string(),
+        None => root,
     }
 }
 

@@ -1,0 +1,39 @@
+// Smoke test of the jco-transpiled component from Node: the component
+// evaluates `1 + 1`, runs a vm context, and reports a thrown error with its
+// name and code. Exits non-zero on any mismatch.
+
+import assert from 'node:assert/strict';
+import { vm } from '../dist/jsvm.js';
+
+const two = vm.runMain('1 + 1', 'smoke.js', false);
+assert.deepEqual(two, { tag: 'number', val: 2 });
+
+const context = vm.Context.create(undefined, {
+  allowStrings: true,
+  allowWasm: true,
+  microtaskMode: 'default',
+});
+const result = context.run('globalThis.seen = typeof console; 6 * 7', undefined, {
+  timeoutMs: undefined,
+  breakOnSigint: false,
+  displayErrors: true,
+});
+assert.deepEqual(result, { tag: 'number', val: 42 });
+
+try {
+  context.run('null.x', undefined, { breakOnSigint: false, displayErrors: false });
+  assert.fail('expected a TypeError');
+} catch (e) {
+  const error = e.payload ?? e;
+  assert.equal(error.name, 'TypeError');
+}
+
+try {
+  vm.Context.create({ tag: 'number', val: 5 }, { allowStrings: true, allowWasm: true, microtaskMode: 'default' });
+  assert.fail('expected ERR_INVALID_ARG_TYPE');
+} catch (e) {
+  const error = e.payload ?? e;
+  assert.equal(error.code, 'ERR_INVALID_ARG_TYPE');
+}
+
+console.log('jco smoke: 1 + 1 = 2; context run = 42; errors carry name and code');
