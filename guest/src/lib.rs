@@ -9,6 +9,7 @@
 mod bootstrap;
 mod errors;
 mod component;
+mod contextify;
 mod hooks;
 mod main_program;
 mod memory;

@@ -31,7 +31,8 @@ pub const ENGINE_VERSION: &str = concat!("boa_engine 0.22.0; jsvm ", env!("CARGO
 /// Builds the `native` object given to the bootstrap.
 pub fn make(context: &mut Context) -> JsResult<JsObject> {
     let main_realm = JsObject::from_proto_and_data(None, RealmBox(context.realm().clone()));
-    let functions: [(&str, usize, fn(&JsValue, &[JsValue], &mut Context) -> JsResult<JsValue>); 11] = [
+    let functions: [(&str, usize, fn(&JsValue, &[JsValue], &mut Context) -> JsResult<JsValue>); 12] = [
+        ("contextifyTraps", 1, contextify_traps),
         ("createRealm", 3, create_realm),
         ("checkScript", 1, check_script),
         ("compileScript", 5, compile_script),
@@ -179,6 +180,15 @@ fn compile_function(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsR
     }
     let outer = value.as_callable().ok_or_else(|| JsNativeError::typ().with_message("jsvm: wrapper is not callable"))?;
     outer.call(&JsValue::undefined(), &[extensions], context)
+}
+
+/// `contextifyTraps(sandbox)` → native `{ get, has }` traps for its global.
+fn contextify_traps(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
+    let sandbox = args
+        .get_or_undefined(0)
+        .as_object()
+        .ok_or_else(|| JsNativeError::typ().with_message("jsvm: contextifyTraps needs an object"))?;
+    Ok(crate::contextify::traps(sandbox, context).into())
 }
 
 fn memory_usage(_: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {

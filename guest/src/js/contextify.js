@@ -4,6 +4,9 @@
 // (src/node_contextify.cc). Lookups try the sandbox first, then the
 // built-ins; writes, definitions and deletions go to the sandbox.
 //
+// `get` and `has`, run on every global lookup, are replaced by native
+// versions of the same rules (guest/src/contextify.rs).
+//
 // Proxy invariants: top-level `var`/function declarations define
 // non-configurable properties; they are mirrored onto the target so the
 // proxy may report them, and every report about a non-configurable target
@@ -31,22 +34,13 @@ function compatibleDescriptor(targetDesc, sandboxDesc) {
   return targetDesc;
 }
 
-/** Creates the handler that makes `target`'s proxy forward to `sandbox`. */
+/** The JavaScript traps of `sandbox`'s global (`get`/`has` are native). */
 function contextifyHandler(sandbox) {
   return {
-    get(target, key, receiver) {
-      const own = Reflect.getOwnPropertyDescriptor(target, key);
-      if (own !== undefined && !own.configurable && 'value' in own && !own.writable) return own.value;
-      if (key in sandbox) return Reflect.get(sandbox, key);
-      return Reflect.get(target, key, receiver);
-    },
     set(target, key, value) {
       if (isReadOnly(Reflect.getOwnPropertyDescriptor(target, key))) return false;
       if (isReadOnly(findDescriptor(sandbox, key))) return false;
       return Reflect.set(sandbox, key, value);
-    },
-    has(target, key) {
-      return key in sandbox || Reflect.has(target, key);
     },
     deleteProperty(target, key) {
       const own = Reflect.getOwnPropertyDescriptor(target, key);

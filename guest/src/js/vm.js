@@ -81,7 +81,7 @@ function makeContext(contextObject, settings) {
     const [realm] = native.createRealm(proxy, target, settings.strings);
     // The traps go in only now: while the realm was being built, its
     // built-ins were defined straight onto the target.
-    Object.assign(handler, contextifyHandler(contextObject));
+    Object.assign(handler, contextifyHandler(contextObject), native.contextifyTraps(contextObject));
     record = { realm, global: contextObject, realGlobal: target, proxy };
   }
   Object.assign(record, settings);

@@ -1,14 +1,17 @@
 //! Builds the guest component for wasm32-wasip2 (release, always: a debug
 //! Boa in wasm is far too slow), precompiles it for this host's engine
 //! configuration, and leaves the artifact in OUT_DIR for the library to
-//! embed. Installs the wasm32-wasip2 target with rustup when it is missing.
+//! embed. Installs the wasm32-wasip2 target with rustup when it is missing,
+//! and applies the project's Boa patch first (`boa_patch`).
+
+mod boa_patch;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, bail};
 
-include!("src/engine_config.rs");
+include!("../src/engine_config.rs");
 
 const TARGET: &str = "wasm32-wasip2";
 
@@ -22,9 +25,10 @@ fn main() -> anyhow::Result<()> {
     println!("cargo:rerun-if-changed={}", root.join("wit").display());
     println!("cargo:rerun-if-changed=src/engine_config.rs");
 
-    ensure_target()?;
-    let wasm = build_guest(&root, &guest)?;
     let out = PathBuf::from(std::env::var("OUT_DIR")?);
+    ensure_target()?;
+    boa_patch::prepare(&root, &out)?;
+    let wasm = build_guest(&root, &guest)?;
     std::fs::copy(&wasm, out.join("jsvm.wasm")).context("copying the guest component")?;
     // For tests and tools that need the component itself (the jco build).
     println!("cargo:rustc-env=JSVM_GUEST_WASM={}", out.join("jsvm.wasm").display());
