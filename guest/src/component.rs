@@ -17,7 +17,7 @@ use crate::exports::jsvm::vm::vm::{
 };
 use crate::hooks::Hooks;
 use crate::jsvm::vm::types::{JsError as WitError, Value};
-use crate::{bootstrap, errors, main_program, values};
+use crate::{bootstrap, errors, limits, main_program, values};
 
 /// The component's export implementation.
 pub struct Component;
@@ -35,9 +35,11 @@ pub fn hooks() -> Rc<Hooks> {
 fn new_context() -> Context {
     let mut context = Context::builder()
         .host_hooks(hooks())
+        .job_executor(Rc::new(crate::jobs::Jobs::new()))
         .module_loader(Rc::new(main_program::Loader))
         .build()
         .expect("the Boa context builds");
+    context.set_interrupt_handler(Some(limits::interrupt_handler), limits::CHECK_INTERVAL);
     bootstrap::install(&mut context).expect("the jsvm bootstrap evaluates");
     context
 }
@@ -48,14 +50,22 @@ pub fn with_context<T>(f: impl FnOnce(&mut Context) -> T) -> T {
 }
 
 /// Runs `f`, then the promise jobs it queued, and converts a JS failure.
+/// A stop that no run claimed (the host's own limit on the whole call)
+/// becomes Node's error here, and no further jobs run after it.
 fn run<T>(f: impl FnOnce(&mut Context) -> JsResult<T>) -> Result<T, WitError> {
     with_context(|context| {
-        let result = f(context);
-        let jobs = context.run_jobs();
-        match (result, jobs) {
-            (Ok(value), Ok(())) => Ok(value),
-            (Err(error), _) | (Ok(_), Err(error)) => Err(errors::to_wit(error, context)),
+        let mut result = f(context);
+        let stopped = matches!(&result, Err(e) if limits::is_stop(e));
+        if !stopped && let Err(error) = context.run_jobs() {
+            result = Err(error);
         }
+        result.map_err(|error| {
+            let error = match limits::is_stop(&error) {
+                true => limits::take_unclaimed(context).unwrap_or(error),
+                false => error,
+            };
+            errors::to_wit(error, context)
+        })
     })
 }
 
@@ -273,9 +283,7 @@ impl Guest for Component {
     }
 
     fn run_main(source: String, filename: String, module: bool) -> Result<Value, WitError> {
-        with_context(|context| main_program::run(&source, &filename, module, context))
-            .map(|v| values::to_wit(&v))
-            .map_err(|e| with_context(|context| errors::to_wit(e, context)))
+        run(|context| main_program::run(&source, &filename, module, context)).map(|v| values::to_wit(&v))
     }
 
     fn get(target: u32, key: String) -> Result<Value, WitError> {

@@ -11,6 +11,8 @@ mod errors;
 mod component;
 mod contextify;
 mod hooks;
+mod jobs;
+mod limits;
 mod main_program;
 mod memory;
 mod natives;

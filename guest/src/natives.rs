@@ -15,7 +15,7 @@ use boa_gc::{Finalize, Trace};
 
 use crate::hooks::RealmSettings;
 use crate::jsvm::vm::host;
-use crate::{errors, memory, source, values};
+use crate::{errors, limits, memory, source, values};
 
 /// A realm held by JavaScript (a context record's `realm`).
 #[derive(Trace, Finalize, JsData)]
@@ -33,7 +33,7 @@ pub fn make(context: &mut Context) -> JsResult<JsObject> {
     let main_realm = JsObject::from_proto_and_data(None, RealmBox(context.realm().clone()));
     let functions: [(&str, usize, fn(&JsValue, &[JsValue], &mut Context) -> JsResult<JsValue>); 12] = [
         ("contextifyTraps", 1, contextify_traps),
-        ("createRealm", 3, create_realm),
+        ("createRealm", 4, create_realm),
         ("checkScript", 1, check_script),
         ("compileScript", 5, compile_script),
         ("runScript", 5, run_script),
@@ -84,7 +84,7 @@ fn error_in_realm(error: JsNativeError, realm: &Realm, context: &mut Context) ->
     JsError::from_opaque(object.into())
 }
 
-/// `createRealm(global | null, target | null, allowStrings)` → `[realm, realGlobal]`.
+/// `createRealm(global | null, target | null, allowStrings, ownJobQueue)` → `[realm, realGlobal]`.
 ///
 /// With a `global` (a contextified global's Proxy), the realm uses it as its
 /// global object and `target` (the Proxy's target) receives the realm's
@@ -93,12 +93,16 @@ fn create_realm(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResul
     let global = args.get_or_undefined(0).as_object();
     let target = args.get_or_undefined(1).as_object();
     let allow_strings = args.get_or_undefined(2).to_boolean();
+    let own_job_queue = args.get_or_undefined(3).to_boolean();
     let hooks = crate::component::hooks();
     hooks.set_next_global(global);
     let realm = context.create_realm();
     hooks.set_next_global(None);
     let realm = realm?;
     realm.host_defined_mut().insert(RealmSettings { allow_strings });
+    if own_job_queue && let Some(jobs) = context.downcast_job_executor::<crate::jobs::Jobs>() {
+        jobs.isolate(realm.clone());
+    }
     if let Some(target) = &target {
         target.set_prototype(Some(realm.intrinsics().constructors().object().prototype()));
     }
@@ -140,13 +144,28 @@ fn compile_script(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsRes
 }
 
 /// `runScript(compiled, realm, timeout, breakOnSigint, afterEvaluate)` → completion value.
+///
+/// `timeout` is in ms (-1: none). The run's limits cover the script and,
+/// with `afterEvaluate`, the promise jobs it queued in its context.
 fn run_script(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
     let script = args
         .get_or_undefined(0)
         .as_object()
         .and_then(|o| o.downcast_ref::<CompiledScript>().map(|s| s.0.clone()))
         .ok_or_else(|| JsNativeError::typ().with_message("jsvm: expected a compiled script"))?;
-    script.evaluate(context)
+    let realm = realm_arg(args.get_or_undefined(1))?;
+    let timeout = args.get_or_undefined(2).to_number(context)?;
+    let timeout_ms = (timeout > 0.0).then_some(timeout as u32);
+    let break_on_sigint = args.get_or_undefined(3).to_boolean();
+    let after_evaluate = args.get_or_undefined(4).to_boolean();
+    let scope = limits::RunScope::enter(timeout_ms, break_on_sigint);
+    let mut result = script.evaluate(context);
+    if after_evaluate && result.is_ok() {
+        if let Err(error) = crate::jobs::drain_realm(&realm, context) {
+            result = Err(error);
+        }
+    }
+    scope.finish(result, context)
 }
 
 /// `compileFunction(realm, body, params, filename, lineOffset, columnOffset, extensions)`.

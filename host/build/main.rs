@@ -19,11 +19,12 @@ fn main() -> anyhow::Result<()> {
     let manifest_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR")?);
     let root = manifest_dir.parent().context("host/ has a parent")?.to_path_buf();
     let guest = root.join("guest");
-    for path in ["src", "Cargo.toml", "Cargo.lock", ".cargo"] {
+    for path in ["src", "Cargo.toml", "Cargo.lock", ".cargo", "patches"] {
         println!("cargo:rerun-if-changed={}", guest.join(path).display());
     }
     println!("cargo:rerun-if-changed={}", root.join("wit").display());
     println!("cargo:rerun-if-changed=src/engine_config.rs");
+    println!("cargo:rerun-if-changed=build");
 
     let out = PathBuf::from(std::env::var("OUT_DIR")?);
     ensure_target()?;
@@ -33,12 +34,14 @@ fn main() -> anyhow::Result<()> {
     // For tests and tools that need the component itself (the jco build).
     println!("cargo:rustc-env=JSVM_GUEST_WASM={}", out.join("jsvm.wasm").display());
 
-    let engine = wasmtime::Engine::new(&engine_config()).map_err(|e| anyhow::anyhow!("{e:#}"))?;
     let component = std::fs::read(&wasm)?;
-    let precompiled = engine
-        .precompile_component(&component)
-        .map_err(|e| anyhow::anyhow!("precompiling the guest: {e:#}"))?;
-    std::fs::write(out.join("jsvm.cwasm"), precompiled)?;
+    for (fuel, file) in VARIANTS {
+        let engine = wasmtime::Engine::new(&engine_config(fuel)).map_err(|e| anyhow::anyhow!("{e:#}"))?;
+        let precompiled = engine
+            .precompile_component(&component)
+            .map_err(|e| anyhow::anyhow!("precompiling the guest: {e:#}"))?;
+        std::fs::write(out.join(file), precompiled)?;
+    }
     Ok(())
 }
 

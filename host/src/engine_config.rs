@@ -12,10 +12,17 @@
 /// link time in guest/.cargo/config.toml.)
 pub const MAX_WASM_STACK: usize = 1 << 20;
 
-/// Builds the engine configuration every jsvm engine uses.
-pub fn engine_config() -> wasmtime::Config {
+/// The two engine variants: with fuel metering (deterministic timeouts; fuel
+/// changes the generated code and costs speed) or without (timeouts from the
+/// wall clock). Both use epochs, for interrupts and forced stops.
+#[allow(dead_code, reason = "read by build.rs; the library names the files in include_bytes!")]
+pub const VARIANTS: [(bool, &str); 2] = [(true, "jsvm-fuel.cwasm"), (false, "jsvm-wall.cwasm")];
+
+/// Builds the engine configuration of one variant.
+pub fn engine_config(fuel: bool) -> wasmtime::Config {
     let mut config = wasmtime::Config::new();
     config.wasm_component_model(true);
+    config.consume_fuel(fuel);
     // Epochs let another thread (or a SIGINT handler) interrupt the guest.
     config.epoch_interruption(true);
     config.max_wasm_stack(MAX_WASM_STACK);

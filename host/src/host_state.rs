@@ -7,6 +7,7 @@ use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
 use crate::bindings::{imported, wit};
+use crate::limits::{Limits, Meter};
 use crate::value::{Releaser, Value};
 use crate::{ConsoleLevel, JsException};
 
@@ -28,10 +29,14 @@ pub fn default_console() -> ConsoleFn {
 pub struct HostState {
     wasi: WasiCtx,
     table: ResourceTable,
-    pub(crate) limits: StoreLimits,
+    pub(crate) store_limits: StoreLimits,
     pub(crate) console: ConsoleFn,
     pub(crate) functions: Vec<HostFn>,
     pub(crate) releaser: Releaser,
+    pub(crate) limits: Limits,
+    /// Fuel accounting: consumed before the current tank, and the tank's size.
+    pub(crate) fuel_base: u64,
+    pub(crate) fuel_tank: u64,
     /// The guest's stderr: only a Rust panic message ever lands here, and
     /// it becomes part of the trap's reason.
     guest_stderr: MemoryOutputPipe,
@@ -40,14 +45,31 @@ pub struct HostState {
 impl HostState {
     /// A state with no ambient authority: no files, no network, no
     /// environment, no arguments, no standard streams but a captured stderr.
-    pub(crate) fn new(console: ConsoleFn, functions: Vec<HostFn>, memory_limit: Option<usize>, releaser: Releaser) -> Self {
+    pub(crate) fn new(
+        console: ConsoleFn,
+        functions: Vec<HostFn>,
+        memory_limit: Option<usize>,
+        releaser: Releaser,
+        limits: Limits,
+    ) -> Self {
         let guest_stderr = MemoryOutputPipe::new(64 << 10);
         let wasi = WasiCtx::builder().stderr(guest_stderr.clone()).build();
-        let mut limits = StoreLimitsBuilder::new().trap_on_grow_failure(true);
+        let mut limits_builder = StoreLimitsBuilder::new().trap_on_grow_failure(true);
         if let Some(bytes) = memory_limit {
-            limits = limits.memory_size(bytes);
+            limits_builder = limits_builder.memory_size(bytes);
         }
-        HostState { wasi, table: ResourceTable::new(), limits: limits.build(), console, functions, releaser, guest_stderr }
+        HostState {
+            wasi,
+            table: ResourceTable::new(),
+            store_limits: limits_builder.build(),
+            console,
+            functions,
+            releaser,
+            limits,
+            fuel_base: 0,
+            fuel_tank: 0,
+            guest_stderr,
+        }
     }
 
     /// The last line the guest wrote to stderr (its panic message), if any.
@@ -104,7 +126,18 @@ impl imported::Host for HostState {
 
     fn drop_host_object(&mut self, _target: u32) {}
 
-    fn checkpoint(&mut self) -> imported::StopReason {
-        imported::StopReason::Continue
+    // `enter-run`, `leave-run` and `checkpoint` are linked by engine.rs with
+    // store access (they read the fuel counter); these bindgen entries are
+    // shadowed there and only keep the trait complete, with the wall clock.
+    fn enter_run(&mut self, timeout_ms: Option<u32>, break_on_sigint: bool) -> u32 {
+        self.limits.enter(Meter::wall(), timeout_ms, break_on_sigint)
+    }
+
+    fn leave_run(&mut self, scope: u32) {
+        self.limits.leave(scope);
+    }
+
+    fn checkpoint(&mut self) -> Option<imported::Stop> {
+        self.limits.checkpoint(Meter::wall())
     }
 }

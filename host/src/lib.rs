@@ -21,11 +21,14 @@ mod bindings;
 mod engine;
 mod error;
 mod host_state;
+mod limits;
+mod sigint;
 mod options;
 mod value;
 mod vm;
 
 pub use error::{Error, JsException, Result};
+pub use limits::InterruptHandle;
 pub use options::{ContextOptions, FunctionOptions, MicrotaskMode, ProgramKind, RunOptions, ScriptOptions};
 pub use value::{FromValue, HostFunction, Object, ObjectKind, Symbol, TypeMismatch, Value};
 pub use vm::{Context, Script, Vm, VmBuilder};

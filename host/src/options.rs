@@ -59,11 +59,15 @@ pub struct RunOptions {
     /// `displayErrors`: decorate the stack of an error the run threw with
     /// the source line. Default true.
     pub display_errors: bool,
+    /// An exact fuel budget for the whole call (jobs included): the same
+    /// cut-off on every machine. Needs a Vm with fuel metering (the default);
+    /// running out fails with `ERR_SCRIPT_EXECUTION_TIMEOUT`.
+    pub fuel: Option<u64>,
 }
 
 impl Default for RunOptions {
     fn default() -> Self {
-        RunOptions { filename: None, timeout: None, break_on_sigint: false, display_errors: true }
+        RunOptions { filename: None, timeout: None, break_on_sigint: false, display_errors: true, fuel: None }
     }
 }
 

@@ -1,14 +1,16 @@
 //! [`Vm`]: one instance of the guest component, with its own contexts,
 //! bounded by its own store limits.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+use std::time::Instant;
 
-use wasmtime::Store;
 use wasmtime::component::ResourceAny;
+use wasmtime::{AsContextMut, Store, UpdateDeadline};
 
 use crate::bindings::{Jsvm, exported, wit};
 use crate::engine;
 use crate::host_state::{ConsoleFn, HostFn, HostState, default_console};
+use crate::limits::{Budget, Clock, InterruptHandle, Limits, Meter};
 use crate::options::{ContextOptions, FunctionOptions, MicrotaskMode, ProgramKind, RunOptions, ScriptOptions};
 use crate::value::{FromValue, HostFunction, Object, Releaser, Value};
 use crate::{Error, JsException, Result};
@@ -50,11 +52,13 @@ impl std::fmt::Debug for Script {
 pub struct VmBuilder {
     console: ConsoleFn,
     memory_limit: Option<usize>,
+    fuel: bool,
+    fuel_per_ms: Option<u64>,
 }
 
 impl Default for VmBuilder {
     fn default() -> Self {
-        VmBuilder { console: default_console(), memory_limit: None }
+        VmBuilder { console: default_console(), memory_limit: None, fuel: true, fuel_per_ms: None }
     }
 }
 
@@ -74,24 +78,114 @@ impl VmBuilder {
         self
     }
 
+    /// Whether timeouts are measured by fuel (default `true`): deterministic
+    /// (with [`VmBuilder::fuel_per_ms`], the same cut-off on every machine),
+    /// but fuel metering slows the guest down (see BENCHMARKS.md). With
+    /// `false`, timeouts come from the wall clock and the guest runs faster.
+    pub fn fuel(mut self, fuel: bool) -> Self {
+        self.fuel = fuel;
+        self
+    }
+
+    /// How much fuel a millisecond of `timeout` buys. Default: measured once
+    /// per process on a calibration workload. Setting it makes timeouts
+    /// deterministic across machines.
+    pub fn fuel_per_ms(mut self, fuel_per_ms: u64) -> Self {
+        self.fuel_per_ms = Some(fuel_per_ms.max(1));
+        self
+    }
+
     /// Instantiates the guest. Costs one instantiation (no compilation: the
     /// guest was compiled when this crate was built).
     pub fn build(self) -> Result<Vm> {
+        let clock = if self.fuel { Clock::Fuel { fuel_per_ms: self.fuel_per_ms } } else { Clock::Wall };
         let releaser = Releaser::default();
-        let state = HostState::new(self.console, Vec::new(), self.memory_limit, releaser.clone());
+        let interrupt = InterruptHandle::default();
+        let limits = Limits::new(clock, interrupt.clone());
+        let state = HostState::new(self.console, Vec::new(), self.memory_limit, releaser.clone(), limits);
         let (store, bindings) = instantiate(state)?;
-        Ok(Vm { store, bindings, releaser, memory_limit: self.memory_limit })
+        Ok(Vm { store, bindings, releaser, memory_limit: self.memory_limit, clock, interrupt })
     }
 }
 
+/// Fuel a tank holds when no limit applies (effectively unlimited).
+const UNLIMITED_TANK: u64 = u64::MAX / 4;
+
 fn instantiate(state: HostState) -> Result<(Store<HostState>, Jsvm)> {
-    let shared = engine::shared()?;
+    let fuel = matches!(state.limits.clock, Clock::Fuel { .. });
+    let shared = engine::shared(fuel)?;
     let mut store = Store::new(&shared.engine, state);
-    store.limiter(|state| &mut state.limits);
-    // Epoch interruption is on in the engine; no deadline until a run asks.
-    store.set_epoch_deadline(u64::MAX / 2);
+    store.limiter(|state| &mut state.store_limits);
+    // Every epoch tick, check whether the guest must be stopped by force.
+    store.set_epoch_deadline(1);
+    store.epoch_deadline_callback(|mut ctx| {
+        if ctx.data_mut().limits.must_force_stop(Instant::now()) {
+            Err(wasmtime::Error::msg("forced stop"))
+        } else {
+            Ok(UpdateDeadline::Continue(1))
+        }
+    });
+    if fuel {
+        store.set_fuel(UNLIMITED_TANK).map_err(|e| Error::Engine(format!("{e:#}")))?;
+        store.data_mut().fuel_tank = UNLIMITED_TANK;
+    }
     let bindings = shared.pre.instantiate(&mut store).map_err(|e| Error::Engine(format!("{e:#}")))?;
     Ok((store, bindings))
+}
+
+/// Reads the guest clock: fuel consumed (when metering) and the time.
+pub(crate) fn meter(store: &mut impl AsContextMut<Data = HostState>) -> Meter {
+    let store = store.as_context_mut();
+    let fuel = match store.data().limits.clock {
+        Clock::Fuel { .. } => {
+            let left = store.get_fuel().unwrap_or(0);
+            let state = store.data();
+            Some(state.fuel_base + state.fuel_tank.saturating_sub(left))
+        }
+        Clock::Wall => None,
+    };
+    Meter { fuel, at: Instant::now() }
+}
+
+/// Sizes the fuel tank so it runs dry at the tightest hard limit: the
+/// forced stop for a guest that reaches no checkpoint.
+pub(crate) fn refuel(store: &mut impl AsContextMut<Data = HostState>) {
+    let mut store = store.as_context_mut();
+    let Some(consumed) = meter(&mut store).fuel else { return };
+    let limit = store.data().limits.hard_fuel_limit().unwrap_or(consumed.saturating_add(UNLIMITED_TANK));
+    let tank = limit.saturating_sub(consumed).max(1);
+    if store.set_fuel(tank).is_ok() {
+        let state = store.data_mut();
+        state.fuel_base = consumed;
+        state.fuel_tank = tank;
+    }
+}
+
+/// Fuel per millisecond on this machine, measured once per process on a
+/// small loop (~30 ms). Falls back to a conservative rate if the
+/// measurement itself fails.
+pub(crate) fn calibrated_fuel_per_ms() -> u64 {
+    /// Used only if calibration fails: a rate measured on a 2-core CI machine.
+    const FALLBACK: u64 = 150_000;
+    static RATE: OnceLock<u64> = OnceLock::new();
+    *RATE.get_or_init(|| {
+        let measure = || -> Result<u64> {
+            let mut vm = VmBuilder::default().fuel_per_ms(1).console(|_, _| {}).build()?;
+            let ctx = vm.create_context()?;
+            let workload = "(() => { let s = 0; for (let i = 0; i < 100000; i++) { s = (s + i * 7) % 1000003; } return s; })()";
+            let mut best = 0u64;
+            for _ in 0..3 {
+                let before = meter(&mut vm.store).fuel.unwrap_or(0);
+                let start = Instant::now();
+                vm.run_in_context(&ctx, workload)?;
+                let elapsed_ms = start.elapsed().as_secs_f64() * 1000.0;
+                let used = meter(&mut vm.store).fuel.unwrap_or(0).saturating_sub(before);
+                best = best.max((used as f64 / elapsed_ms.max(0.001)) as u64);
+            }
+            Ok(best.max(1))
+        };
+        measure().unwrap_or(FALLBACK)
+    })
 }
 
 /// One JavaScript engine instance: the Node `vm` API over a WebAssembly
@@ -102,6 +196,8 @@ pub struct Vm {
     bindings: Jsvm,
     releaser: Releaser,
     memory_limit: Option<usize>,
+    clock: Clock,
+    interrupt: InterruptHandle,
 }
 
 impl Vm {
@@ -121,13 +217,46 @@ impl Vm {
         &mut self,
         f: impl FnOnce(&exported::Guest, &mut Store<HostState>) -> wasmtime::Result<Result<T, wit::JsError>>,
     ) -> Result<T> {
+        self.call_limited(None, false, f)
+    }
+
+    /// One guest call under a root budget (the caller's `fuel` or program
+    /// timeout) and, optionally, SIGINT.
+    fn call_limited<T>(
+        &mut self,
+        budget: Option<Budget>,
+        break_on_sigint: bool,
+        f: impl FnOnce(&exported::Guest, &mut Store<HostState>) -> wasmtime::Result<Result<T, wit::JsError>>,
+    ) -> Result<T> {
         self.flush_releases()?;
+        let now = meter(&mut self.store);
+        self.store.data_mut().limits.begin_call(now, budget, break_on_sigint);
+        refuel(&mut self.store);
         let outcome = f(self.bindings.jsvm_vm_vm(), &mut self.store);
+        self.store.data_mut().limits.end_call();
+        refuel(&mut self.store);
         match outcome {
             Ok(Ok(value)) => Ok(value),
-            Ok(Err(error)) => Err(Error::Js(JsException::from_wit(error, &self.releaser))),
+            Ok(Err(error)) => {
+                let mut exception = JsException::from_wit(error, &self.releaser);
+                // A stop of the whole call: say what the host's budget was.
+                if exception.code.as_deref() == Some("ERR_SCRIPT_EXECUTION_TIMEOUT") && exception.message == "Script execution timed out" {
+                    exception.message = match budget {
+                        Some(Budget::Millis(ms)) => format!("Script execution timed out after {ms}ms"),
+                        Some(Budget::Fuel(fuel)) => format!("Script execution ran out of its fuel budget ({fuel})"),
+                        None => exception.message,
+                    };
+                    exception.stack = format!("Error [ERR_SCRIPT_EXECUTION_TIMEOUT]: {}", exception.message);
+                }
+                Err(Error::Js(exception))
+            }
             Err(trap) => {
-                let mut reason = trap_reason(&trap);
+                let forced = self.store.data_mut().limits.hard_stop.take();
+                let mut reason = match (forced, trap.downcast_ref::<wasmtime::Trap>()) {
+                    (Some(forced), _) => format!("stopped by force: {forced}"),
+                    (None, Some(wasmtime::Trap::OutOfFuel)) => "stopped by force: the guest ran far past its fuel budget without reaching a checkpoint".to_string(),
+                    _ => trap_reason(&trap),
+                };
                 if let Some(panic) = self.store.data().guest_panic() {
                     reason = format!("{reason}: {panic}");
                 }
@@ -161,7 +290,8 @@ impl Vm {
         let console = std::mem::replace(&mut state.console, Box::new(|_, _| {}));
         let functions = std::mem::take(&mut state.functions);
         self.releaser = Releaser::default();
-        let state = HostState::new(console, functions, self.memory_limit, self.releaser.clone());
+        let limits = Limits::new(self.clock, self.interrupt.clone());
+        let state = HostState::new(console, functions, self.memory_limit, self.releaser.clone(), limits);
         let (store, bindings) = instantiate(state)?;
         self.store = store;
         self.bindings = bindings;
@@ -191,9 +321,33 @@ impl Vm {
     /// 'node:vm'` and `console` work, then its promise jobs; an unhandled
     /// rejection fails the run as in Node.
     pub fn run_main(&mut self, source: &str, filename: &str, kind: ProgramKind) -> Result<Value> {
+        self.run_main_with(source, filename, kind, &RunOptions::default())
+    }
+
+    /// [`Vm::run_main`] with limits on the whole program (its jobs
+    /// included): `timeout` or `fuel`, and `break_on_sigint`.
+    pub fn run_main_with(&mut self, source: &str, filename: &str, kind: ProgramKind, options: &RunOptions) -> Result<Value> {
         let module = kind == ProgramKind::Module;
-        let value = self.call(|g, s| g.call_run_main(s, source, filename, module))?;
+        let budget = self.root_budget(options, true)?;
+        let value = self.call_limited(budget, options.break_on_sigint, |g, s| g.call_run_main(s, source, filename, module))?;
         Ok(self.value(value))
+    }
+
+    /// The budget of a whole call: `fuel`, or (for programs) `timeout`.
+    fn root_budget(&self, options: &RunOptions, with_timeout: bool) -> Result<Option<Budget>> {
+        match (options.fuel, self.clock) {
+            (Some(_), Clock::Wall) => Err(Error::Engine("a fuel budget needs a Vm built with fuel metering".into())),
+            (Some(fuel), _) => Ok(Some(Budget::Fuel(fuel))),
+            (None, _) if with_timeout => Ok(options
+                .timeout
+                .map(|t| Budget::Millis(u32::try_from(t.as_millis()).unwrap_or(u32::MAX).max(1)))),
+            (None, _) => Ok(None),
+        }
+    }
+
+    /// A handle another thread can use to stop what this Vm runs.
+    pub fn interrupt_handle(&self) -> InterruptHandle {
+        self.interrupt.clone()
     }
 
     /// `vm.createContext()`: a new context with a fresh context object.
@@ -243,7 +397,10 @@ impl Vm {
     pub fn run_in_context_with(&mut self, context: &Context, code: &str, options: &RunOptions) -> Result<Value> {
         let resource = self.check_owned(&context.0, "context")?;
         let run = wit_run_options(options);
-        let value = self.call(|g, s| g.context().call_run(s, resource, code, options.filename.as_deref(), run))?;
+        let budget = self.root_budget(options, false)?;
+        let value = self.call_limited(budget, false, |g, s| {
+            g.context().call_run(s, resource, code, options.filename.as_deref(), run)
+        })?;
         Ok(self.value(value))
     }
 
@@ -273,7 +430,8 @@ impl Vm {
         let script = self.check_owned(&script.0, "script")?;
         let context = self.check_owned(&context.0, "context")?;
         let run = wit_run_options(options);
-        let value = self.call(|g, s| g.script().call_run_in_context(s, script, context, run))?;
+        let budget = self.root_budget(options, false)?;
+        let value = self.call_limited(budget, false, |g, s| g.script().call_run_in_context(s, script, context, run))?;
         Ok(self.value(value))
     }
 
@@ -281,7 +439,8 @@ impl Vm {
     pub fn run_script_in_main_context(&mut self, script: &Script, options: &RunOptions) -> Result<Value> {
         let script = self.check_owned(&script.0, "script")?;
         let run = wit_run_options(options);
-        let value = self.call(|g, s| g.script().call_run_in_main_context(s, script, run))?;
+        let budget = self.root_budget(options, false)?;
+        let value = self.call_limited(budget, false, |g, s| g.script().call_run_in_main_context(s, script, run))?;
         Ok(self.value(value))
     }
 

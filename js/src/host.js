@@ -1,6 +1,6 @@
 // The `jsvm:vm/host` imports for JavaScript hosts: console output, host
-// objects (functions registered with `registerHostFunction`) and the stop
-// check, answered from the wall clock and an interrupt flag (there is no
+// objects (functions registered with `registerHostFunction`) and the run
+// limits, answered from the wall clock and an interrupt flag (there is no
 // fuel or epoch under jco).
 
 const functions = [];
@@ -34,6 +34,44 @@ export function set(_target, _key, _value) {
 
 export function dropHostObject(_target) {}
 
+// --- limits: `timeout` and interrupts, measured with performance.now() ---
+
+const scopes = [];
+let nextScope = 1;
+let interruptRequested = false;
+let pending;
+
+/** Asks the running guest code to stop (ERR_SCRIPT_EXECUTION_INTERRUPTED). */
+export function requestInterrupt() {
+  interruptRequested = true;
+}
+
+/** Ends a host call: forgets a stop of the whole call that was reported. */
+export function endCall() {
+  scopes.length = 0;
+  pending = undefined;
+}
+
+export function enterRun(timeoutMs, _breakOnSigint) {
+  const id = nextScope++;
+  scopes.push({ id, start: performance.now(), timeoutMs });
+  return id;
+}
+
+export function leaveRun(id) {
+  while (scopes.length > 0 && scopes[scopes.length - 1].id >= id) scopes.pop();
+  if (pending !== undefined && pending.scope >= id) pending = undefined;
+}
+
 export function checkpoint() {
-  return 'continue';
+  if (pending !== undefined) return pending;
+  if (interruptRequested) {
+    interruptRequested = false;
+    pending = { scope: 0, reason: 'interrupted' };
+    return pending;
+  }
+  const now = performance.now();
+  const expired = scopes.find((s) => s.timeoutMs !== undefined && s.timeoutMs !== null && now - s.start > s.timeoutMs);
+  if (expired !== undefined) pending = { scope: expired.id, reason: 'timeout' };
+  return pending;
 }

@@ -36,4 +36,17 @@ try {
   assert.equal(error.code, 'ERR_INVALID_ARG_TYPE');
 }
 
-console.log('jco smoke: 1 + 1 = 2; context run = 42; errors carry name and code');
+const started = performance.now();
+try {
+  context.run('for (;;) {}', undefined, { timeoutMs: 50, breakOnSigint: false, displayErrors: true });
+  assert.fail('expected a timeout');
+} catch (e) {
+  const error = e.payload ?? e;
+  assert.equal(error.code, 'ERR_SCRIPT_EXECUTION_TIMEOUT');
+  assert.equal(error.message, 'Script execution timed out after 50ms');
+}
+const took = performance.now() - started;
+assert.ok(took >= 50 && took < 1000, `timeout took ${took} ms`);
+assert.deepEqual(context.run('seen', undefined, { breakOnSigint: false, displayErrors: true }), { tag: 'string', val: 'undefined' }); // fresh contexts have no console
+
+console.log('jco smoke: 1 + 1 = 2; context run = 42; errors carry name and code; a 50 ms timeout stops a loop and the context survives');

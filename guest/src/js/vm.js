@@ -72,13 +72,13 @@ function createContext(contextObject = {}, options = {}) {
 function makeContext(contextObject, settings) {
   let record;
   if (contextObject === DONT_CONTEXTIFY) {
-    const [realm, global] = native.createRealm(null, null, settings.strings);
+    const [realm, global] = native.createRealm(null, null, settings.strings, settings.microtaskMode === 'afterEvaluate');
     record = { realm, global, realGlobal: global };
   } else {
     const target = {};
     const handler = {};
     const proxy = new Proxy(target, handler);
-    const [realm] = native.createRealm(proxy, target, settings.strings);
+    const [realm] = native.createRealm(proxy, target, settings.strings, settings.microtaskMode === 'afterEvaluate');
     // The traps go in only now: while the realm was being built, its
     // built-ins were defined straight onto the target.
     Object.assign(handler, contextifyHandler(contextObject), native.contextifyTraps(contextObject));

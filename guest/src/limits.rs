@@ -1,0 +1,99 @@
+//! `timeout` and `breakOnSigint` inside the guest: the cooperative stop.
+//!
+//! The patched Boa calls [`interrupt_handler`] every [`CHECK_INTERVAL`]
+//! ticks (loop back-edges and calls). It asks the host, which keeps the
+//! clock (fuel or wall time) and the interrupt flags, whether to stop. A
+//! stop unwinds as an error JavaScript cannot catch; the run whose scope the
+//! stop names turns it into Node's error, which from there on is ordinary
+//! and catchable (so an inner timeout can be caught by an outer script, and
+//! an outer timeout passes through the inner run).
+//! See <https://nodejs.org/docs/latest-v20.x/api/vm.html#timeout-interactions-with-asynchronous-tasks-and-promises>.
+
+use std::cell::Cell;
+
+use boa_engine::{
+    Context, JsError, JsNativeError, JsResult, js_string,
+    error::{EngineError, RuntimeLimitError},
+};
+
+use crate::jsvm::vm::host::{self, Stop, StopReason};
+
+/// Ticks between two checkpoints. ~10,000 kept stop latency to a few ms in
+/// the experiment recorded in LIMITS.md; 100,000 let deep recursion overrun.
+pub const CHECK_INTERVAL: u32 = 10_000;
+
+thread_local! {
+    /// The stop being unwound, until the run it names takes it.
+    static PENDING: Cell<Option<Stop>> = const { Cell::new(None) };
+}
+
+/// Installed on the Boa context: asks the host whether to stop.
+pub fn interrupt_handler() -> bool {
+    match host::checkpoint() {
+        Some(stop) => {
+            PENDING.set(Some(stop));
+            true
+        }
+        None => false,
+    }
+}
+
+/// Whether an error is the uncatchable unwinding of a stop.
+pub fn is_stop(error: &JsError) -> bool {
+    matches!(error.as_engine(), Some(EngineError::RuntimeLimit(RuntimeLimitError::Interrupted)))
+}
+
+/// The stop being unwound, if any (without taking it).
+pub fn pending() -> Option<Stop> {
+    PENDING.get()
+}
+
+/// The limits of one run: a host scope while it lasts.
+pub struct RunScope {
+    id: Option<u32>,
+    timeout_ms: Option<u32>,
+}
+
+impl RunScope {
+    /// Opens a scope when the run has a timeout or breakOnSigint.
+    pub fn enter(timeout_ms: Option<u32>, break_on_sigint: bool) -> RunScope {
+        let id = (timeout_ms.is_some() || break_on_sigint).then(|| host::enter_run(timeout_ms, break_on_sigint));
+        RunScope { id, timeout_ms }
+    }
+
+    /// Closes the scope and turns a stop aimed at it into Node's error; any
+    /// other outcome passes through unchanged.
+    pub fn finish<T>(self, result: JsResult<T>, context: &mut Context) -> JsResult<T> {
+        let Some(id) = self.id else { return result };
+        host::leave_run(id);
+        match result {
+            Err(error) if is_stop(&error) => match PENDING.get() {
+                Some(stop) if stop.scope == id => {
+                    PENDING.set(None);
+                    Err(node_error(stop.reason, self.timeout_ms, context))
+                }
+                _ => Err(error),
+            },
+            other => other,
+        }
+    }
+}
+
+/// Node's error for a stop: an `Error` of the current realm with `code`.
+pub fn node_error(reason: StopReason, timeout_ms: Option<u32>, context: &mut Context) -> JsError {
+    let (code, message) = match (reason, timeout_ms) {
+        (StopReason::Timeout, Some(ms)) => ("ERR_SCRIPT_EXECUTION_TIMEOUT", format!("Script execution timed out after {ms}ms")),
+        (StopReason::Timeout, None) => ("ERR_SCRIPT_EXECUTION_TIMEOUT", "Script execution timed out".to_string()),
+        (StopReason::Interrupted, _) => ("ERR_SCRIPT_EXECUTION_INTERRUPTED", "Script execution interrupted.".to_string()),
+    };
+    let error = JsNativeError::error().with_message(message).into_opaque(context);
+    let _ = error.set(js_string!("code"), js_string!(code), false, context);
+    JsError::from_opaque(error.into())
+}
+
+/// A stop that reached the top of a host call (scope 0, or a scope whose
+/// run was left without taking it): Node's error for its reason.
+pub fn take_unclaimed(context: &mut Context) -> Option<JsError> {
+    let stop = PENDING.take()?;
+    Some(node_error(stop.reason, None, context))
+}

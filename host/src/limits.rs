@@ -1,0 +1,245 @@
+//! Run limits on the host side: the clock guest time is measured with, the
+//! stack of run scopes the guest opens (`enter-run`/`leave-run`), which
+//! stop a checkpoint reports, and when to stop by force.
+//!
+//! Soft stops are the normal way: the guest asks at its checkpoints and
+//! unwinds cleanly, so the context survives. Hard stops (a trap, after which
+//! the Vm is rebuilt) are the last line of defence for a guest stuck where
+//! no checkpoint runs (a catastrophic regex, a giant sort): fuel runs out
+//! at twice the budget, or the epoch callback sees a deadline long past.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::bindings::imported::{Stop, StopReason};
+use crate::sigint;
+
+/// How guest time is measured.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Clock {
+    /// By fuel (deterministic): `fuel_per_ms` converts a timeout to fuel;
+    /// `None` until the first timeout needs it (then it is calibrated).
+    Fuel { fuel_per_ms: Option<u64> },
+    /// By the wall clock; fuel metering is off (faster).
+    Wall,
+}
+
+/// A reading of the clock.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Meter {
+    /// Fuel consumed since the Vm's call began (None when fuel is off).
+    pub fuel: Option<u64>,
+    pub at: Instant,
+}
+
+impl Meter {
+    /// A reading without fuel.
+    pub fn wall() -> Meter {
+        Meter { fuel: None, at: Instant::now() }
+    }
+}
+
+/// What a scope may use.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Budget {
+    Millis(u32),
+    Fuel(u64),
+}
+
+#[derive(Debug)]
+struct Scope {
+    id: u32,
+    start: Meter,
+    budget: Option<Budget>,
+    sigint: bool,
+}
+
+/// Slack added to every hard limit: how long a guest may go without a
+/// checkpoint before it is stopped by force.
+const HARD_STOP_SLACK: Duration = Duration::from_millis(250);
+
+/// A request to stop a Vm from another thread.
+#[derive(Clone, Debug, Default)]
+pub struct InterruptHandle(Arc<AtomicBool>);
+
+impl InterruptHandle {
+    /// Asks the Vm to stop what it is running: the current call fails with
+    /// `ERR_SCRIPT_EXECUTION_INTERRUPTED` and the Vm keeps its state. A
+    /// request made while nothing runs applies to the next call.
+    pub fn interrupt(&self) {
+        self.0.store(true, Ordering::SeqCst);
+        crate::engine::nudge_epochs();
+    }
+
+    fn take(&self) -> bool {
+        self.0.swap(false, Ordering::SeqCst)
+    }
+}
+
+/// Per-Vm limit state.
+#[derive(Debug)]
+pub(crate) struct Limits {
+    pub clock: Clock,
+    scopes: Vec<Scope>,
+    next_id: u32,
+    pub interrupt: InterruptHandle,
+    pending: Option<Stop>,
+    stop_requested_at: Option<Instant>,
+    /// Why the last hard stop happened, for the error the caller gets.
+    pub hard_stop: Option<String>,
+}
+
+impl Limits {
+    pub fn new(clock: Clock, interrupt: InterruptHandle) -> Limits {
+        Limits { clock, scopes: Vec::new(), next_id: 1, interrupt, pending: None, stop_requested_at: None, hard_stop: None }
+    }
+
+    /// A host call begins: its root scope (id 0) carries the caller's budget.
+    pub fn begin_call(&mut self, now: Meter, budget: Option<Budget>, sigint: bool) {
+        self.end_call();
+        if matches!(budget, Some(Budget::Millis(_))) {
+            self.resolve_rate();
+        }
+        if sigint {
+            sigint::enter();
+        }
+        self.scopes.push(Scope { id: 0, start: now, budget, sigint });
+        self.next_id = 1;
+        self.pending = None;
+        self.stop_requested_at = None;
+        self.hard_stop = None;
+    }
+
+    /// The host call ended: no scope is left.
+    pub fn end_call(&mut self) {
+        for scope in self.scopes.drain(..) {
+            if scope.sigint {
+                sigint::leave();
+            }
+        }
+        self.pending = None;
+        self.stop_requested_at = None;
+    }
+
+    /// The fuel rate a millisecond budget needs, calibrated on first use
+    /// (not at start-up: most runs never set a timeout).
+    fn resolve_rate(&mut self) {
+        if let Clock::Fuel { fuel_per_ms: None } = self.clock {
+            self.clock = Clock::Fuel { fuel_per_ms: Some(crate::vm::calibrated_fuel_per_ms()) };
+        }
+    }
+
+    /// `enter-run`: a run with a timeout and/or breakOnSigint starts.
+    pub fn enter(&mut self, now: Meter, timeout_ms: Option<u32>, sigint: bool) -> u32 {
+        if timeout_ms.is_some() {
+            self.resolve_rate();
+        }
+        let id = self.next_id;
+        self.next_id += 1;
+        if sigint {
+            sigint::enter();
+        }
+        self.scopes.push(Scope { id, start: now, budget: timeout_ms.map(Budget::Millis), sigint });
+        id
+    }
+
+    /// `leave-run`: the run `id` and every run inside it ended.
+    pub fn leave(&mut self, id: u32) {
+        while self.scopes.last().is_some_and(|s| s.id >= id && s.id != 0) {
+            if self.scopes.pop().is_some_and(|s| s.sigint) {
+                sigint::leave();
+            }
+        }
+        if self.pending.is_some_and(|p| p.scope >= id) {
+            self.pending = None;
+            self.stop_requested_at = None;
+        }
+    }
+
+    fn budget_fuel(&self, budget: Budget) -> Option<u64> {
+        match (budget, self.clock) {
+            (Budget::Fuel(fuel), _) => Some(fuel),
+            (Budget::Millis(ms), Clock::Fuel { fuel_per_ms: Some(rate) }) => Some(u64::from(ms) * rate),
+            (Budget::Millis(_), _) => None,
+        }
+    }
+
+    fn expired(&self, scope: &Scope, now: Meter) -> bool {
+        let Some(budget) = scope.budget else { return false };
+        match (self.budget_fuel(budget), now.fuel, scope.start.fuel) {
+            (Some(allowed), Some(used), Some(start)) => used.saturating_sub(start) > allowed,
+            _ => match budget {
+                Budget::Millis(ms) => now.at.duration_since(scope.start.at) > Duration::from_millis(u64::from(ms)),
+                Budget::Fuel(_) => false,
+            },
+        }
+    }
+
+    /// `checkpoint`: the stop the guest must unwind for, if any. Interrupts
+    /// end the innermost breakOnSigint run (SIGINT) or the whole call (the
+    /// interrupt handle); timeouts end the outermost expired run.
+    pub fn checkpoint(&mut self, now: Meter) -> Option<Stop> {
+        if self.pending.is_some() {
+            return self.pending;
+        }
+        let stop = if self.interrupt.take() {
+            Some(Stop { scope: 0, reason: StopReason::Interrupted })
+        } else if let Some(scope) = self.scopes.iter().rev().find(|s| s.sigint)
+            && sigint::take()
+        {
+            Some(Stop { scope: scope.id, reason: StopReason::Interrupted })
+        } else {
+            self.scopes.iter().find(|s| self.expired(s, now)).map(|s| Stop { scope: s.id, reason: StopReason::Timeout })
+        };
+        if stop.is_some() {
+            self.pending = stop;
+            self.stop_requested_at = Some(now.at);
+        }
+        stop
+    }
+
+    /// Fuel consumed (since the call began) at which to stop by force: twice
+    /// the tightest budget, plus slack.
+    pub fn hard_fuel_limit(&self) -> Option<u64> {
+        let Clock::Fuel { fuel_per_ms } = self.clock else { return None };
+        let slack = fuel_per_ms.unwrap_or(0) * HARD_STOP_SLACK.as_millis() as u64;
+        self.scopes
+            .iter()
+            .filter_map(|s| {
+                let budget = self.budget_fuel(s.budget?)?;
+                Some(s.start.fuel.unwrap_or(0) + budget.saturating_mul(2) + slack)
+            })
+            .min()
+    }
+
+    /// Whether the epoch callback must stop the guest by force now: a
+    /// requested stop not honoured in time, or a wall-clock deadline long past.
+    pub fn must_force_stop(&mut self, now: Instant) -> bool {
+        if let Some(requested) = self.stop_requested_at
+            && now.duration_since(requested) > HARD_STOP_SLACK * 2
+        {
+            self.hard_stop = Some("the guest did not stop at a checkpoint after being asked to".into());
+            return true;
+        }
+        // The interrupt handle and SIGINT are noticed here too, so a guest
+        // that never reaches a checkpoint is still stopped.
+        if self.stop_requested_at.is_none() && self.pending.is_none() {
+            let interrupted = self.interrupt.0.load(Ordering::SeqCst)
+                || (self.scopes.iter().any(|s| s.sigint) && sigint::seen());
+            if interrupted {
+                self.stop_requested_at = Some(now);
+            }
+        }
+        let past_deadline = self.scopes.iter().any(|s| match s.budget {
+            Some(Budget::Millis(ms)) if matches!(self.clock, Clock::Wall) => {
+                now.duration_since(s.start.at) > Duration::from_millis(u64::from(ms)) * 2 + HARD_STOP_SLACK
+            }
+            _ => false,
+        });
+        if past_deadline {
+            self.hard_stop = Some("the timeout passed and the guest reached no checkpoint".into());
+        }
+        past_deadline
+    }
+}
