@@ -211,16 +211,6 @@ fn a_trap_rebuilds_the_vm_and_stales_old_handles() {
 }
 
 #[test]
-fn a_memory_limit_stops_an_allocation_bomb_and_the_vm_recovers() {
-    let mut vm = Vm::builder().memory_limit(64 << 20).build().unwrap();
-    let ctx = vm.create_context().unwrap();
-    let err = vm.run_in_context(&ctx, "let a = []; for (;;) a.push(new Array(1e6).fill(1))").unwrap_err();
-    assert!(matches!(err, Error::StateLost { .. }), "{err}");
-    let ctx = vm.create_context().unwrap();
-    assert_eq!(vm.eval::<f64>(&ctx, "21 * 2").unwrap(), 42.0);
-}
-
-#[test]
 fn deeply_nested_input_does_not_crash_the_host() {
     let mut vm = Vm::new().unwrap();
     let ctx = vm.create_context().unwrap();

@@ -19,6 +19,9 @@ use crate::hooks::Hooks;
 use crate::jsvm::vm::types::{JsError as WitError, Value};
 use crate::{bootstrap, errors, limits, main_program, values};
 
+/// Frames of JavaScript recursion before `Maximum call stack size exceeded`.
+const RECURSION_LIMIT: usize = 2_000;
+
 /// The component's export implementation.
 pub struct Component;
 
@@ -40,6 +43,13 @@ fn new_context() -> Context {
         .build()
         .expect("the Boa context builds");
     context.set_interrupt_handler(Some(limits::interrupt_handler), limits::CHECK_INTERVAL);
+    // Recursion ends in a catchable RangeError at this depth (Boa's default
+    // is 512; V8 allows ~10,000 frames, Boa's JS-to-JS calls use no native
+    // stack). The value stack limit is set far above what that depth needs,
+    // so the recursion limit is always the one that triggers.
+    let limits = context.runtime_limits_mut();
+    limits.set_recursion_limit(RECURSION_LIMIT);
+    limits.set_stack_size_limit(1 << 20);
     bootstrap::install(&mut context).expect("the jsvm bootstrap evaluates");
     context
 }

@@ -78,6 +78,10 @@ pub enum Error {
     StateLost {
         /// What the trap was.
         reason: String,
+        /// Node's code for the cause, where there is one:
+        /// `ERR_VM_MEMORY_LIMIT`, or `ERR_SCRIPT_EXECUTION_TIMEOUT` /
+        /// `ERR_SCRIPT_EXECUTION_INTERRUPTED` for a stop that had to be forced.
+        code: Option<&'static str>,
     },
     /// A context, script or object from a state that was lost (or from
     /// another Vm) was used.
@@ -95,10 +99,12 @@ pub enum Error {
 }
 
 impl Error {
-    /// Node's error `code` of a JavaScript exception, if any.
+    /// Node's error `code`, if any: of a JavaScript exception, or of the
+    /// cause of a lost state.
     pub fn code(&self) -> Option<&str> {
         match self {
             Error::Js(e) => e.code.as_deref(),
+            Error::StateLost { code, .. } => *code,
             _ => None,
         }
     }

@@ -59,6 +59,9 @@ struct Scope {
 /// checkpoint before it is stopped by force.
 const HARD_STOP_SLACK: Duration = Duration::from_millis(250);
 
+/// The least fuel a guest may run past a budget before a forced stop.
+const HARD_STOP_MIN_FUEL: u64 = 50_000_000;
+
 /// A request to stop a Vm from another thread.
 #[derive(Clone, Debug, Default)]
 pub struct InterruptHandle(Arc<AtomicBool>);
@@ -86,8 +89,9 @@ pub(crate) struct Limits {
     pub interrupt: InterruptHandle,
     pending: Option<Stop>,
     stop_requested_at: Option<Instant>,
-    /// Why the last hard stop happened, for the error the caller gets.
-    pub hard_stop: Option<String>,
+    /// Why the last forced stop happened (Node's code and a sentence), for
+    /// the error the caller gets.
+    pub hard_stop: Option<(&'static str, String)>,
 }
 
 impl Limits {
@@ -203,7 +207,9 @@ impl Limits {
     /// the tightest budget, plus slack.
     pub fn hard_fuel_limit(&self) -> Option<u64> {
         let Clock::Fuel { fuel_per_ms } = self.clock else { return None };
-        let slack = fuel_per_ms.unwrap_or(0) * HARD_STOP_SLACK.as_millis() as u64;
+        // At least HARD_STOP_MIN_FUEL: fuel between two checkpoints varies
+        // with the code (a tick can be a cheap loop edge or a costly call).
+        let slack = (fuel_per_ms.unwrap_or(0) * HARD_STOP_SLACK.as_millis() as u64).max(HARD_STOP_MIN_FUEL);
         self.scopes
             .iter()
             .filter_map(|s| {
@@ -219,7 +225,11 @@ impl Limits {
         if let Some(requested) = self.stop_requested_at
             && now.duration_since(requested) > HARD_STOP_SLACK * 2
         {
-            self.hard_stop = Some("the guest did not stop at a checkpoint after being asked to".into());
+            let code = match self.pending {
+                Some(Stop { reason: StopReason::Timeout, .. }) => "ERR_SCRIPT_EXECUTION_TIMEOUT",
+                _ => "ERR_SCRIPT_EXECUTION_INTERRUPTED",
+            };
+            self.hard_stop = Some((code, "the guest did not stop at a checkpoint after being asked to".into()));
             return true;
         }
         // The interrupt handle and SIGINT are noticed here too, so a guest
@@ -238,7 +248,8 @@ impl Limits {
             _ => false,
         });
         if past_deadline {
-            self.hard_stop = Some("the timeout passed and the guest reached no checkpoint".into());
+            self.hard_stop =
+                Some(("ERR_SCRIPT_EXECUTION_TIMEOUT", "the timeout passed long ago and the guest reached no checkpoint".into()));
         }
         past_deadline
     }

@@ -252,16 +252,23 @@ impl Vm {
             }
             Err(trap) => {
                 let forced = self.store.data_mut().limits.hard_stop.take();
-                let mut reason = match (forced, trap.downcast_ref::<wasmtime::Trap>()) {
-                    (Some(forced), _) => format!("stopped by force: {forced}"),
-                    (None, Some(wasmtime::Trap::OutOfFuel)) => "stopped by force: the guest ran far past its fuel budget without reaching a checkpoint".to_string(),
-                    _ => trap_reason(&trap),
+                let (code, mut reason) = match (forced, trap.downcast_ref::<wasmtime::Trap>()) {
+                    (Some((code, why)), _) => (Some(code), format!("stopped by force: {why}")),
+                    (None, Some(wasmtime::Trap::OutOfFuel)) => (
+                        Some("ERR_SCRIPT_EXECUTION_TIMEOUT"),
+                        "stopped by force: the guest ran far past its fuel budget without reaching a checkpoint".to_string(),
+                    ),
+                    _ if trap.root_cause().to_string().contains("growing memory") => (
+                        Some("ERR_VM_MEMORY_LIMIT"),
+                        format!("the guest reached its memory limit of {} bytes", self.memory_limit.unwrap_or(0)),
+                    ),
+                    _ => (None, trap_reason(&trap)),
                 };
                 if let Some(panic) = self.store.data().guest_panic() {
                     reason = format!("{reason}: {panic}");
                 }
                 self.rebuild()?;
-                Err(Error::StateLost { reason })
+                Err(Error::StateLost { reason, code })
             }
         }
     }

@@ -3,7 +3,9 @@
 pub mod repl;
 pub mod run;
 
-use jsvm::{Error, Vm};
+use std::time::Duration;
+
+use jsvm::{Error, RunOptions, Vm};
 
 /// Options every subcommand shares.
 #[derive(clap::Args, Clone, Debug, Default)]
@@ -11,16 +13,27 @@ pub struct VmArgs {
     /// Cap the guest's memory, in MiB.
     #[arg(long, value_name = "MIB")]
     pub memory_limit: Option<usize>,
+    /// Stop the whole program after this many milliseconds.
+    #[arg(long, value_name = "MS")]
+    pub timeout: Option<u64>,
+    /// Measure timeouts with the wall clock instead of fuel (faster).
+    #[arg(long)]
+    pub wall_clock: bool,
 }
 
 impl VmArgs {
     /// A Vm with these settings.
     pub fn build(&self) -> jsvm::Result<Vm> {
-        let mut builder = Vm::builder();
+        let mut builder = Vm::builder().fuel(!self.wall_clock);
         if let Some(mib) = self.memory_limit {
             builder = builder.memory_limit(mib << 20);
         }
         builder.build()
+    }
+
+    /// The limits of a whole program run.
+    pub fn run_options(&self) -> RunOptions {
+        RunOptions { timeout: self.timeout.map(Duration::from_millis), ..RunOptions::default() }
     }
 }
 

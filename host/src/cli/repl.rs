@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use jsvm::{Error, ProgramKind, Vm};
+use jsvm::{Error, ProgramKind, RunOptions, Vm};
 use rustyline::DefaultEditor;
 use rustyline::error::ReadlineError;
 
@@ -62,7 +62,10 @@ pub fn repl(args: ReplArgs) -> ExitCode {
                     buffer.clear();
                     continue;
                 }
-                match vm.run_main(&buffer, "REPL", ProgramKind::Script) {
+                // Like Node's REPL, Ctrl-C during a running line stops it
+                // and the prompt comes back (breakOnSigint for the line).
+                let options = RunOptions { break_on_sigint: true, ..args.vm.run_options() };
+                match vm.run_main_with(&buffer, "REPL", ProgramKind::Script, &options) {
                     Err(error) if is_incomplete(&error) => continue,
                     Ok(value) => match vm.display(&value) {
                         Ok(text) => println!("{text}"),

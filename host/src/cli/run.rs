@@ -51,7 +51,8 @@ pub fn run(args: RunArgs) -> ExitCode {
     } else {
         ProgramKind::for_file(&filename, &source)
     };
-    let result = args.vm.build().and_then(|mut vm| vm.run_main(&source, &filename, kind).map(|_| ()));
+    let options = args.vm.run_options();
+    let result = args.vm.build().and_then(|mut vm| vm.run_main_with(&source, &filename, kind, &options).map(|_| ()));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -63,7 +64,7 @@ pub fn run(args: RunArgs) -> ExitCode {
 
 pub fn eval(args: EvalArgs) -> ExitCode {
     let result = args.vm.build().and_then(|mut vm| {
-        let value = vm.run_main(&args.code, "[eval]", ProgramKind::Script)?;
+        let value = vm.run_main_with(&args.code, "[eval]", ProgramKind::Script, &args.vm.run_options())?;
         vm.display(&value)
     });
     match result {

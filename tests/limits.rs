@@ -1,0 +1,175 @@
+//! LIMITS.md's "tests that decide", under fuel-measured timeouts (the
+//! default) and wall-clock timeouts: each runaway script ends within
+//! 25-200 ms of a 50 ms timeout with Node's error, and the context keeps the
+//! state the script left. (SIGINT versions: tests/sigint.rs.)
+
+use std::time::{Duration, Instant};
+
+use jsvm::{ContextOptions, MicrotaskMode, ProgramKind, RunOptions, Vm};
+
+const RUNAWAYS: &[(&str, &str)] = &[
+    ("busy loop", "while (true) {}"),
+    ("loop that catches", "for (;;) { try { for (;;); } catch (e) {} }"),
+    ("recursion that catches overflows", "function f() { try { f() } catch (e) {} f() } f()"),
+    ("loop in a callback", "[1].forEach(() => { for (;;); })"),
+    ("loop in a Proxy trap", "new Proxy({}, { get() { for (;;); } }).x"),
+];
+
+fn vms() -> Vec<(&'static str, Vm)> {
+    vec![
+        ("fuel", Vm::builder().console(|_, _| {}).build().unwrap()),
+        ("wall clock", Vm::builder().fuel(false).console(|_, _| {}).build().unwrap()),
+    ]
+}
+
+fn timeout_50ms() -> RunOptions {
+    RunOptions { timeout: Some(Duration::from_millis(50)), ..RunOptions::default() }
+}
+
+/// Runs `code` with a 50 ms timeout and checks the error and the time taken.
+fn assert_stops(vm: &mut Vm, ctx: &jsvm::Context, code: &str, label: &str) {
+    let start = Instant::now();
+    let err = vm.run_in_context_with(ctx, code, &timeout_50ms()).unwrap_err();
+    let took = start.elapsed();
+    assert_eq!(err.code(), Some("ERR_SCRIPT_EXECUTION_TIMEOUT"), "{label}: {err}");
+    assert_eq!(err.as_js().map(|e| e.message.as_str()), Some("Script execution timed out after 50ms"), "{label}");
+    assert!(
+        took >= Duration::from_millis(25) && took <= Duration::from_millis(200),
+        "{label}: stopped after {took:?}"
+    );
+}
+
+#[test]
+fn runaway_scripts_stop_in_time_and_the_context_survives() {
+    for (clock, mut vm) in vms() {
+        for (name, code) in RUNAWAYS {
+            let label = format!("{name} ({clock})");
+            let ctx = vm.create_context().unwrap();
+            vm.run_in_context(&ctx, "var before = 'kept'").unwrap();
+            assert_stops(&mut vm, &ctx, &format!("var during = 'set'; {code}"), &label);
+            let state: String = vm.eval(&ctx, "before + ' ' + during").unwrap();
+            assert_eq!(state, "kept set", "{label}");
+        }
+    }
+}
+
+#[test]
+fn a_looping_getter_on_the_context_object_stops() {
+    for (clock, mut vm) in vms() {
+        let sandbox = vm
+            .run_main("({ count: 0, get spin() { this.count++; for (;;); } })", "sandbox.js", ProgramKind::Script)
+            .unwrap();
+        let jsvm::Value::Object(sandbox) = sandbox else { panic!("an object") };
+        let ctx = vm.create_context_with(Some(&sandbox), &ContextOptions::default()).unwrap();
+        assert_stops(&mut vm, &ctx, "spin", &format!("getter ({clock})"));
+        assert_eq!(vm.eval::<f64>(&ctx, "count").unwrap(), 1.0, "{clock}");
+    }
+}
+
+#[test]
+fn after_evaluate_jobs_run_inside_the_timeout() {
+    for (clock, mut vm) in vms() {
+        let options = ContextOptions { microtask_mode: MicrotaskMode::AfterEvaluate, ..ContextOptions::default() };
+        let ctx = vm.create_context_with(None, &options).unwrap();
+        assert_stops(&mut vm, &ctx, "var queued = true; Promise.resolve().then(() => { for (;;); }); 'returned'", &format!("job ({clock})"));
+        assert!(vm.eval::<bool>(&ctx, "queued").unwrap());
+    }
+}
+
+#[test]
+fn nested_timeouts_behave_as_in_node() {
+    let program = r#"
+        import vm from 'node:vm';
+        const ctx = vm.createContext({ vm });
+        // The inner timeout is an ordinary error for the outer script.
+        vm.runInContext(`var caught = 'none';
+            try { vm.runInContext('for (;;) {}', vm.createContext({}), { timeout: 20 }); }
+            catch (e) { caught = e.code + ' ' + e.message; }`, ctx, { timeout: 1000 });
+        if (ctx.caught !== 'ERR_SCRIPT_EXECUTION_TIMEOUT Script execution timed out after 20ms') {
+            throw new Error('inner timeout: ' + ctx.caught);
+        }
+        // The outer timeout passes through the inner run and its catch.
+        let outer = 'none';
+        const started = Date.now();
+        try {
+            vm.runInContext(`try { vm.runInContext('for (;;) {}', vm.createContext({}), { timeout: 5000 }); }
+                catch (e) { 'swallowed'; } for (;;) {}`, ctx, { timeout: 50 });
+        } catch (e) { outer = e.message; }
+        if (outer !== 'Script execution timed out after 50ms') throw new Error('outer timeout: ' + outer);
+        if (Date.now() - started > 1000) throw new Error('outer timeout took too long');
+    "#;
+    for (clock, mut vm) in vms() {
+        let result = vm.run_main(program, "nested.mjs", ProgramKind::Module);
+        assert!(result.is_ok(), "{clock}: {:?}", result.err());
+    }
+}
+
+#[test]
+fn an_exact_fuel_budget_cuts_off_at_the_same_point_every_time() {
+    // Fresh Vms doing the same work stop at exactly the same iteration:
+    // fuel counts wasm instructions, not time.
+    let options = RunOptions { fuel: Some(20_000_000), ..RunOptions::default() };
+    let mut counts = Vec::new();
+    for _ in 0..3 {
+        let mut vm = Vm::builder().fuel_per_ms(1000).console(|_, _| {}).build().unwrap();
+        let ctx = vm.create_context().unwrap();
+        vm.run_in_context(&ctx, "var n = 0").unwrap();
+        let err = vm.run_in_context_with(&ctx, "for (;;) n++", &options).unwrap_err();
+        assert_eq!(err.code(), Some("ERR_SCRIPT_EXECUTION_TIMEOUT"), "{err}");
+        assert!(err.as_js().unwrap().message.contains("fuel budget (20000000)"), "{err}");
+        counts.push(vm.eval::<f64>(&ctx, "n").unwrap_or_else(|e| panic!("after the cut-off: {e}")));
+    }
+    assert!(counts[0] > 0.0);
+    assert!(counts.iter().all(|&c| c == counts[0]), "cut-offs differ: {counts:?}");
+}
+
+#[test]
+fn another_thread_can_interrupt_a_running_vm() {
+    let mut vm = Vm::builder().console(|_, _| {}).build().unwrap();
+    let ctx = vm.create_context().unwrap();
+    let handle = vm.interrupt_handle();
+    let interrupter = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(50));
+        handle.interrupt();
+    });
+    let start = Instant::now();
+    let err = vm.run_in_context(&ctx, "var spun = true; for (;;) {}").unwrap_err();
+    interrupter.join().unwrap();
+    assert_eq!(err.code(), Some("ERR_SCRIPT_EXECUTION_INTERRUPTED"), "{err}");
+    assert!(start.elapsed() < Duration::from_millis(500), "{:?}", start.elapsed());
+    assert!(vm.eval::<bool>(&ctx, "spun").unwrap());
+}
+
+#[test]
+fn a_memory_bomb_hits_the_limit_and_other_vms_keep_serving() {
+    let mut bystander = Vm::new().unwrap();
+    let bystander_ctx = bystander.create_context().unwrap();
+    bystander.run_in_context(&bystander_ctx, "var alive = 1").unwrap();
+
+    let mut vm = Vm::builder().memory_limit(64 << 20).build().unwrap();
+    let ctx = vm.create_context().unwrap();
+    let err = vm.run_in_context(&ctx, "let a = []; for (;;) a.push(new Array(1e6).fill(1))").unwrap_err();
+    assert!(matches!(err, jsvm::Error::StateLost { .. }), "{err}");
+    assert_eq!(err.code(), Some("ERR_VM_MEMORY_LIMIT"), "{err}");
+
+    assert_eq!(bystander.eval::<f64>(&bystander_ctx, "alive + 1").unwrap(), 2.0);
+    let fresh = vm.create_context().unwrap();
+    assert_eq!(vm.eval::<f64>(&fresh, "40 + 2").unwrap(), 42.0);
+}
+
+#[test]
+fn a_stuck_native_call_is_stopped_by_force_and_reported() {
+    // A catastrophic regex backtracks inside one native call: no checkpoint
+    // runs, so the forced stop (a trap) ends it and the Vm is rebuilt.
+    let mut vm = Vm::builder().fuel(false).console(|_, _| {}).build().unwrap();
+    let ctx = vm.create_context().unwrap();
+    let start = Instant::now();
+    let err = vm
+        .run_in_context_with(&ctx, "/(a+)+$/.test('a'.repeat(40) + 'b')", &timeout_50ms())
+        .unwrap_err();
+    assert!(matches!(err, jsvm::Error::StateLost { .. }), "{err}");
+    assert_eq!(err.code(), Some("ERR_SCRIPT_EXECUTION_TIMEOUT"), "{err}");
+    assert!(start.elapsed() < Duration::from_secs(2), "{:?}", start.elapsed());
+    let fresh = vm.create_context().unwrap();
+    assert_eq!(vm.eval::<f64>(&fresh, "1 + 1").unwrap(), 2.0);
+}
