@@ -1,31 +1,39 @@
-//! Side-by-side figures, measured in one run: the costs of the jsvm API
-//! (new Vm, createContext, a trivial runInContext) and CPU-bound scripts in
-//! the component against the same Boa version compiled natively.
+//! Side-by-side figures, measured in one run (medians; machines are shared
+//! and noisy, so read the ratios):
 //!
-//! `cargo run --release -p jsvm-bench` prints medians; machines are shared
-//! and noisy, so compare the ratios, not the absolute numbers.
+//! 1. the costs of the jsvm API (new Vm, createContext, a trivial run);
+//! 2. CPU-bound scripts in native Boa (as published, and with the project's
+//!    patch and its stop check armed), and in the component with epochs only
+//!    (wall-clock timeouts) and with fuel metering;
+//! 3. timeout precision: requested vs actual for 20/50/200 ms.
+//!
+//! `cargo build --release && cargo run --release --manifest-path bench/Cargo.toml`
 
 use std::time::{Duration, Instant};
 
-use boa_engine::{Context as BoaContext, Source};
-use jsvm::Vm;
+use jsvm::{RunOptions, Vm};
 
-/// CPU-bound workloads: (name, script). Each returns a number so the work
-/// cannot be skipped, and the result is checked to match natively.
+/// CPU-bound workloads, each a block returning a number (checked equal
+/// everywhere, so no side skips work).
 const WORKLOADS: &[(&str, &str)] = &[
-    ("fib(25)", "function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); } fib(25)"),
-    (
-        "loop+math 3M",
-        "let s = 0; for (let i = 0; i < 3000000; i++) { s = (s + i * 7) % 1000003; } s",
-    ),
+    ("fib(25)", "(() => { function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); } return fib(25); })()"),
+    ("loop+math 3M", "(() => { let s = 0; for (let i = 0; i < 3000000; i++) { s = (s + i * 7) % 1000003; } return s; })()"),
     (
         "objects+arrays",
-        "const a = []; for (let i = 0; i < 200000; i++) a.push({ i, sq: i * i }); a.filter(o => o.i % 3).map(o => o.sq % 97).reduce((x, y) => x + y, 0)",
+        "(() => { const a = []; for (let i = 0; i < 200000; i++) a.push({ i, sq: i * i }); return a.filter(o => o.i % 3).map(o => o.sq % 97).reduce((x, y) => x + y, 0); })()",
     ),
     (
         "strings+json",
-        "let n = 0; for (let i = 0; i < 20000; i++) { n += JSON.parse(JSON.stringify({ k: 'v' + i, a: [i, i + 1] })).k.length; } n",
+        "(() => { let n = 0; for (let i = 0; i < 20000; i++) { n += JSON.parse(JSON.stringify({ k: 'v' + i, a: [i, i + 1] })).k.length; } return n; })()",
     ),
+];
+
+/// Runaway scripts for timeout precision.
+const RUNAWAYS: &[(&str, &str)] = &[
+    ("busy loop", "for (;;) {}"),
+    ("calls", "(() => { function f(n) { return n + 1; } let i = 0; for (;;) i = f(i); })()"),
+    ("globals via proxy", "var g = 0; for (;;) g++"),
+    ("callback", "[1].forEach(() => { for (;;); })"),
 ];
 
 fn median(mut samples: Vec<Duration>) -> Duration {
@@ -34,54 +42,110 @@ fn median(mut samples: Vec<Duration>) -> Duration {
 }
 
 fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
-    median((0..runs).map(|_| {
-        let start = Instant::now();
-        std::hint::black_box(f());
-        start.elapsed()
-    }).collect())
+    median(
+        (0..runs)
+            .map(|_| {
+                let start = Instant::now();
+                std::hint::black_box(f());
+                start.elapsed()
+            })
+            .collect(),
+    )
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
 }
 
 fn fmt(d: Duration) -> String {
-    if d < Duration::from_millis(1) { format!("{:.1} µs", d.as_secs_f64() * 1e6) } else { format!("{:.2} ms", d.as_secs_f64() * 1e3) }
+    if d < Duration::from_millis(1) { format!("{:.1} µs", d.as_secs_f64() * 1e6) } else { format!("{:.1} ms", ms(d)) }
+}
+
+/// The patched engine's stop check, armed as the guest arms it, with a
+/// handler that never stops (the cost of checking, not of stopping).
+fn never_stop() -> bool {
+    false
+}
+
+fn native_plain(code: &str) -> f64 {
+    let mut ctx = boa_engine::Context::default();
+    ctx.eval(boa_engine::Source::from_bytes(code)).unwrap().as_number().unwrap()
+}
+
+fn native_patched(code: &str) -> f64 {
+    let mut ctx = boa_patched::Context::default();
+    ctx.set_interrupt_handler(Some(never_stop), 10_000);
+    ctx.eval(boa_patched::Source::from_bytes(code)).unwrap().as_number().unwrap()
+}
+
+fn in_vm(vm: &mut Vm, code: &str) -> f64 {
+    let ctx = vm.create_context().unwrap();
+    vm.eval::<f64>(&ctx, code).unwrap()
+}
+
+fn quiet(fuel: bool) -> Vm {
+    Vm::builder().fuel(fuel).console(|_, _| {}).build().unwrap()
 }
 
 fn main() -> anyhow::Result<()> {
-    // Loading the engine (deserializing the precompiled guest) happens once
-    // per process: measured by the first Vm.
     let start = Instant::now();
-    let mut vm = Vm::builder().console(|_, _| {}).build()?;
+    let mut vm = quiet(false);
     let first_vm = start.elapsed();
 
     println!("jsvm API costs (median)");
     println!("  first Vm (engine load + instantiate) {}", fmt(first_vm));
-    println!("  new Vm                               {}", fmt(time(20, || Vm::builder().console(|_, _| {}).build().unwrap())));
+    println!("  new Vm                               {}", fmt(time(20, || quiet(false))));
     println!("  createContext                        {}", fmt(time(200, || vm.create_context().unwrap())));
     let ctx = vm.create_context()?;
     println!("  runInContext('1 + 1')                {}", fmt(time(500, || vm.run_in_context(&ctx, "1 + 1").unwrap())));
-    let mut native = BoaContext::default();
-    println!("  native Boa eval('1 + 1')             {}", fmt(time(500, || native.eval(Source::from_bytes("1 + 1")).unwrap())));
+    let mut native = boa_engine::Context::default();
+    println!("  native Boa eval('1 + 1')             {}", fmt(time(500, || native.eval(boa_engine::Source::from_bytes("1 + 1")).unwrap())));
 
     println!();
-    println!("CPU-bound scripts, median of 5: component vs native Boa 0.22");
-    println!("  {:<16} {:>12} {:>12} {:>8}", "workload", "component", "native", "ratio");
+    println!("CPU-bound scripts, median of 5, each in a fresh context/Context");
+    println!(
+        "  {:<15} {:>10} {:>10} {:>7} {:>11} {:>10} {:>7} {:>7}",
+        "workload", "native", "+check", "check", "wasm+epoch", "+fuel", "fuel", "total"
+    );
+    let mut fuel_vm = quiet(true);
     for (name, code) in WORKLOADS {
-        // A fresh context per run on both sides, so top-level declarations
-        // do not collide and both include creating a global scope.
-        let mut in_vm = || {
-            let ctx = vm.create_context().unwrap();
-            vm.run_in_context(&ctx, code).unwrap()
-        };
-        let expected = match in_vm() {
-            jsvm::Value::Number(n) => n,
-            other => anyhow::bail!("{name}: unexpected result {other:?}"),
-        };
-        let component = time(5, &mut in_vm);
-        let mut native = BoaContext::default();
-        let got = native.eval(Source::from_bytes(code)).unwrap().as_number();
-        anyhow::ensure!(got == Some(expected), "{name}: native result {got:?} != {expected}");
-        let native_time = time(5, || BoaContext::default().eval(Source::from_bytes(code)).unwrap());
-        let ratio = component.as_secs_f64() / native_time.as_secs_f64();
-        println!("  {:<16} {:>12} {:>12} {:>7.2}x", name, fmt(component), fmt(native_time), ratio);
+        let expected = native_plain(code);
+        anyhow::ensure!(native_patched(code) == expected && in_vm(&mut vm, code) == expected && in_vm(&mut fuel_vm, code) == expected, "{name}: results differ");
+        let plain = time(5, || native_plain(code));
+        let patched = time(5, || native_patched(code));
+        let epoch = time(5, || in_vm(&mut vm, code));
+        let fuel = time(5, || in_vm(&mut fuel_vm, code));
+        let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64();
+        println!(
+            "  {:<15} {:>10} {:>10} {:>+6.1}% {:>11} {:>10} {:>+6.1}% {:>6.2}x",
+            name,
+            fmt(plain),
+            fmt(patched),
+            (ratio(patched, plain) - 1.0) * 100.0,
+            fmt(epoch),
+            fmt(fuel),
+            (ratio(fuel, epoch) - 1.0) * 100.0,
+            ratio(fuel, plain),
+        );
+    }
+
+    println!();
+    println!("Timeout precision: actual ms for a requested timeout (median of 3)");
+    println!("  {:<18} {:>6} {:>14} {:>14}", "runaway", "asked", "fuel clock", "wall clock");
+    for (name, code) in RUNAWAYS {
+        for asked in [20u64, 50, 200] {
+            let options = RunOptions { timeout: Some(Duration::from_millis(asked)), ..RunOptions::default() };
+            let mut measure = |vm: &mut Vm| {
+                time(3, || {
+                    let ctx = vm.create_context().unwrap();
+                    let err = vm.run_in_context_with(&ctx, code, &options).unwrap_err();
+                    assert_eq!(err.code(), Some("ERR_SCRIPT_EXECUTION_TIMEOUT"), "{name}: {err}");
+                })
+            };
+            let fuel = measure(&mut fuel_vm);
+            let wall = measure(&mut vm);
+            println!("  {:<18} {:>6} {:>9.1} ({:>+4.0}%) {:>7.1} ({:>+4.0}%)", name, asked, ms(fuel), (ms(fuel) / asked as f64 - 1.0) * 100.0, ms(wall), (ms(wall) / asked as f64 - 1.0) * 100.0);
+        }
     }
     Ok(())
 }

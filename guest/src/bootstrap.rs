@@ -17,8 +17,9 @@ const SOURCE: &str = concat!(
     include_str!("js/contextify.js"),
     include_str!("js/console.js"),
     include_str!("js/host.js"),
+    include_str!("js/modules.js"),
     include_str!("js/vm.js"),
-    "\nreturn { vm, console, hostObject, inspect };\n})",
+    "\nreturn { vm, console, hostObject, inspect, moduleHooks };\n})",
 );
 
 /// What the bootstrap hands back to Rust.
@@ -30,6 +31,8 @@ pub struct Bootstrap {
     host_object: JsFunction,
     /// `inspect(value)`: the REPL's rendering of a value.
     pub inspect: JsFunction,
+    /// What the module loader calls (`js/modules.js`).
+    pub module_hooks: JsObject,
 }
 
 thread_local! {
@@ -55,8 +58,9 @@ pub fn install(context: &mut Context) -> JsResult<()> {
     let console = get_object("console", context)?;
     let host_object = JsFunction::from_object(get_object("hostObject", context)?).expect("hostObject is a function");
     let inspect = JsFunction::from_object(get_object("inspect", context)?).expect("inspect is a function");
+    let module_hooks = get_object("moduleHooks", context)?;
     context.global_object().set(js_string!("console"), console, true, context)?;
-    BOOTSTRAP.with_borrow_mut(|b| *b = Some(Bootstrap { vm, host_object, inspect }));
+    BOOTSTRAP.with_borrow_mut(|b| *b = Some(Bootstrap { vm, host_object, inspect, module_hooks }));
     Ok(())
 }
 

@@ -39,7 +39,7 @@ fn new_context() -> Context {
     let mut context = Context::builder()
         .host_hooks(hooks())
         .job_executor(Rc::new(crate::jobs::Jobs::new()))
-        .module_loader(Rc::new(main_program::Loader))
+        .module_loader(Rc::new(crate::modules::Loader))
         .build()
         .expect("the Boa context builds");
     context.set_interrupt_handler(Some(limits::interrupt_handler), limits::CHECK_INTERVAL);
@@ -50,6 +50,7 @@ fn new_context() -> Context {
     let limits = context.runtime_limits_mut();
     limits.set_recursion_limit(RECURSION_LIMIT);
     limits.set_stack_size_limit(1 << 20);
+    crate::modules::install(&mut context);
     bootstrap::install(&mut context).expect("the jsvm bootstrap evaluates");
     context
 }

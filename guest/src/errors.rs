@@ -69,3 +69,10 @@ pub fn from_wit(error: WitError, context: &mut Context) -> JsError {
     }
     JsError::from_opaque(object.into())
 }
+
+/// A native error as a thrown object carrying Node's `code`.
+pub fn with_code(error: boa_engine::JsNativeError, code: &str, context: &mut Context) -> JsError {
+    let object = error.into_opaque(context);
+    let _ = object.set(js_string!("code"), boa_engine::JsString::from(code), false, context);
+    JsError::from_opaque(object.into())
+}

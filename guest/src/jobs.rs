@@ -1,29 +1,50 @@
-//! Promise jobs and `microtaskMode`. Jobs of ordinary contexts share the
-//! main queue (Boa's own executor), drained when the host's call ends, as
-//! Node drains microtasks after the main script. A context created with
-//! `microtaskMode: 'afterEvaluate'` gets a queue of its own, drained at the
-//! end of every run in that context, inside the run's timeout.
+//! Jobs: promise jobs, `microtaskMode`, and the module loader's futures.
+//!
+//! Jobs of ordinary contexts share the main queue, drained when the host's
+//! call ends, as Node drains microtasks after the main script. A context
+//! created with `microtaskMode: 'afterEvaluate'` gets a queue of its own,
+//! drained at the end of every run in that context, inside the run's
+//! timeout.
+//!
+//! Module loading runs as futures (Boa's `NativeAsyncJob`s). Boa's own
+//! executor polls a pending future forever, so a dynamic-import callback
+//! whose promise never settles would hang the call; here a drain ends when
+//! neither a promise job nor a future can make progress, and the futures
+//! still pending are dropped with it (their `import()` stays pending, as
+//! it would with a loader that never answers).
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
+use std::task::{Poll, Waker};
 
 use boa_engine::{
-    Context, JsResult,
-    job::{Job, JobExecutor, PromiseJob, SimpleJobExecutor},
+    Context, JsNativeError, JsResult, JsValue,
+    job::{GenericJob, Job, JobExecutor, NativeAsyncJob, PromiseJob},
     realm::Realm,
 };
 
 /// The guest's [`JobExecutor`].
 pub struct Jobs {
-    shared: Rc<SimpleJobExecutor>,
+    promise: RefCell<VecDeque<PromiseJob>>,
+    generic: RefCell<VecDeque<GenericJob>>,
+    futures: RefCell<Vec<NativeAsyncJob>>,
     /// Per-realm queues of `afterEvaluate` contexts.
     isolated: RefCell<Vec<(Realm, VecDeque<PromiseJob>)>>,
 }
 
+type Running<'a> = Pin<Box<dyn Future<Output = JsResult<JsValue>> + 'a>>;
+
 impl Jobs {
     pub fn new() -> Self {
-        Jobs { shared: Rc::new(SimpleJobExecutor::new()), isolated: RefCell::new(Vec::new()) }
+        Jobs {
+            promise: RefCell::default(),
+            generic: RefCell::default(),
+            futures: RefCell::default(),
+            isolated: RefCell::default(),
+        }
     }
 
     /// Gives `realm` a queue of its own (`microtaskMode: 'afterEvaluate'`).
@@ -35,31 +56,85 @@ impl Jobs {
         let mut isolated = self.isolated.borrow_mut();
         isolated.iter_mut().find(|(r, _)| r == realm).and_then(|(_, queue)| queue.pop_front())
     }
+
+    fn clear(&self) {
+        self.promise.borrow_mut().clear();
+        self.generic.borrow_mut().clear();
+        self.futures.borrow_mut().clear();
+    }
+
+    /// Runs every job until nothing can make progress.
+    fn drain(&self, context: &mut Context) -> JsResult<()> {
+        let context = RefCell::new(context);
+        let mut running: Vec<Running<'_>> = Vec::new();
+        loop {
+            let started: Vec<NativeAsyncJob> = std::mem::take(&mut *self.futures.borrow_mut());
+            let mut progressed = !started.is_empty();
+            running.extend(started.into_iter().map(|job| Box::pin(job.call(&context)) as Running<'_>));
+            progressed |= poll_all(&mut running)?;
+            loop {
+                let job = self.promise.borrow_mut().pop_front();
+                let Some(job) = job else { break };
+                progressed = true;
+                job.call(&mut context.borrow_mut())?;
+            }
+            loop {
+                let job = self.generic.borrow_mut().pop_front();
+                let Some(job) = job else { break };
+                progressed = true;
+                job.call(&mut context.borrow_mut())?;
+            }
+            context.borrow_mut().clear_kept_objects();
+            if !progressed && self.futures.borrow().is_empty() {
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// Polls each running future once, removing the finished ones; whether any
+/// finished.
+fn poll_all(running: &mut Vec<Running<'_>>) -> JsResult<bool> {
+    let mut waker = std::task::Context::from_waker(Waker::noop());
+    let mut finished = false;
+    let mut index = 0;
+    while index < running.len() {
+        match running[index].as_mut().poll(&mut waker) {
+            Poll::Ready(result) => {
+                drop(running.remove(index));
+                finished = true;
+                result?;
+            }
+            Poll::Pending => index += 1,
+        }
+    }
+    Ok(finished)
 }
 
 impl JobExecutor for Jobs {
-    fn enqueue_job(self: Rc<Self>, job: Job, context: &mut Context) {
-        let job = match job {
+    fn enqueue_job(self: Rc<Self>, job: Job, _context: &mut Context) {
+        match job {
             Job::PromiseJob(promise_job) => {
                 let mut isolated = self.isolated.borrow_mut();
-                let queue = promise_job
-                    .realm()
-                    .and_then(|realm| isolated.iter_mut().find(|(r, _)| r == realm));
-                match queue {
-                    Some((_, queue)) => {
-                        queue.push_back(promise_job);
-                        return;
-                    }
-                    None => Job::PromiseJob(promise_job),
+                match promise_job.realm().and_then(|realm| isolated.iter_mut().find(|(r, _)| r == realm)) {
+                    Some((_, queue)) => queue.push_back(promise_job),
+                    None => self.promise.borrow_mut().push_back(promise_job),
                 }
             }
-            other => other,
-        };
-        self.shared.clone().enqueue_job(job, context);
+            Job::AsyncJob(job) | Job::FinalizationRegistryCleanupJob(job) => self.futures.borrow_mut().push(job),
+            Job::GenericJob(job) => self.generic.borrow_mut().push_back(job),
+            // The guest has no timers: nothing enqueues these.
+            Job::TimeoutJob(_) | Job::IntervalJob(_) => {}
+            _ => {}
+        }
     }
 
     fn run_jobs(self: Rc<Self>, context: &mut Context) -> JsResult<()> {
-        self.shared.clone().run_jobs(context)
+        let result = self.drain(context);
+        if result.is_err() {
+            self.clear();
+        }
+        result
     }
 }
 
@@ -72,4 +147,32 @@ pub fn drain_realm(realm: &Realm, context: &mut Context) -> JsResult<()> {
         job.call(context)?;
     }
     Ok(())
+}
+
+/// The number of loader futures queued so far: a mark for [`finish_loads`].
+pub fn loads_mark(context: &mut Context) -> usize {
+    context.downcast_job_executor::<Jobs>().map_or(0, |jobs| jobs.futures.borrow().len())
+}
+
+/// Runs to completion the loader futures queued after `mark` (a static
+/// `link`'s loads, which the guest's loader answers without waiting), and
+/// those they queue in turn, without running any promise job.
+pub fn finish_loads(mark: usize, context: &mut Context) -> JsResult<()> {
+    let Some(jobs) = context.downcast_job_executor::<Jobs>() else { return Ok(()) };
+    let context = RefCell::new(context);
+    loop {
+        let started: Vec<NativeAsyncJob> = {
+            let mut futures = jobs.futures.borrow_mut();
+            if futures.len() <= mark {
+                return Ok(());
+            }
+            futures.drain(mark..).collect()
+        };
+        let mut running: Vec<Running<'_>> =
+            started.into_iter().map(|job| Box::pin(job.call(&context)) as Running<'_>).collect();
+        poll_all(&mut running)?;
+        if !running.is_empty() {
+            return Err(JsNativeError::error().with_message("jsvm: a static module load did not complete").into());
+        }
+    }
 }

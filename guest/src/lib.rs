@@ -15,6 +15,7 @@ mod jobs;
 mod limits;
 mod main_program;
 mod memory;
+mod modules;
 mod natives;
 mod source;
 mod values;

@@ -33,11 +33,11 @@ pub fn make(context: &mut Context) -> JsResult<JsObject> {
     let main_realm = JsObject::from_proto_and_data(None, RealmBox(context.realm().clone()));
     let functions: [(&str, usize, fn(&JsValue, &[JsValue], &mut Context) -> JsResult<JsValue>); 12] = [
         ("contextifyTraps", 1, contextify_traps),
-        ("createRealm", 4, create_realm),
+        ("createRealm", 5, create_realm),
         ("checkScript", 1, check_script),
-        ("compileScript", 5, compile_script),
+        ("compileScript", 6, compile_script),
         ("runScript", 5, run_script),
-        ("compileFunction", 7, compile_function),
+        ("compileFunction", 8, compile_function),
         ("memoryUsage", 0, memory_usage),
         ("print", 2, print),
         ("hostGet", 2, host_get),
@@ -48,13 +48,13 @@ pub fn make(context: &mut Context) -> JsResult<JsObject> {
     let mut init = ObjectInitializer::new(context);
     init.property(js_string!("mainRealm"), main_realm, Attribute::READONLY)
         .property(js_string!("engineVersion"), js_string!(ENGINE_VERSION), Attribute::READONLY);
-    for (name, length, f) in functions {
+    for (name, length, f) in functions.into_iter().chain(crate::modules::NATIVES) {
         init.function(NativeFunction::from_fn_ptr(f), JsString::from(name), length);
     }
     Ok(init.build())
 }
 
-fn realm_arg(value: &JsValue) -> JsResult<Realm> {
+pub(crate) fn realm_arg(value: &JsValue) -> JsResult<Realm> {
     value
         .as_object()
         .and_then(|o| o.downcast_ref::<RealmBox>().map(|r| r.0.clone()))
@@ -70,7 +70,7 @@ fn i32_arg(args: &[JsValue], index: usize, context: &mut Context) -> JsResult<i3
 }
 
 /// Runs `f` with `realm` as the current realm, restoring the previous one.
-fn in_realm<T>(realm: &Realm, context: &mut Context, f: impl FnOnce(&mut Context) -> T) -> T {
+pub(crate) fn in_realm<T>(realm: &Realm, context: &mut Context, f: impl FnOnce(&mut Context) -> T) -> T {
     let previous = context.enter_realm(realm.clone());
     let result = f(context);
     context.enter_realm(previous);
@@ -84,11 +84,12 @@ fn error_in_realm(error: JsNativeError, realm: &Realm, context: &mut Context) ->
     JsError::from_opaque(object.into())
 }
 
-/// `createRealm(global | null, target | null, allowStrings, ownJobQueue)` → `[realm, realGlobal]`.
+/// `createRealm(global | null, target | null, allowStrings, ownJobQueue, record)` → `[realm, realGlobal]`.
 ///
 /// With a `global` (a contextified global's Proxy), the realm uses it as its
 /// global object and `target` (the Proxy's target) receives the realm's
-/// `Object.prototype` as its prototype.
+/// `Object.prototype` as its prototype. `record` answers `import()` from
+/// code that has no script or module (the context's own callback).
 fn create_realm(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
     let global = args.get_or_undefined(0).as_object();
     let target = args.get_or_undefined(1).as_object();
@@ -100,6 +101,9 @@ fn create_realm(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResul
     hooks.set_next_global(None);
     let realm = realm?;
     realm.host_defined_mut().insert(RealmSettings { allow_strings });
+    if let Some(record) = args.get_or_undefined(4).as_object() {
+        realm.host_defined_mut().insert(crate::modules::ReferrerRecord(record));
+    }
     if own_job_queue && let Some(jobs) = context.downcast_job_executor::<crate::jobs::Jobs>() {
         jobs.isolate(realm.clone());
     }
@@ -131,14 +135,16 @@ fn check_script(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResul
     })
 }
 
-/// `compileScript(realm, code, filename, lineOffset, columnOffset)` → compiled script.
+/// `compileScript(realm, code, filename, lineOffset, columnOffset, record)` → compiled script.
 fn compile_script(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
     let realm = realm_arg(args.get_or_undefined(0))?;
     let code = string_arg(args, 1, context)?;
     let filename = string_arg(args, 2, context)?;
     let padded = source::pad(&code, i32_arg(args, 3, context)?, i32_arg(args, 4, context)?);
+    let defined = crate::modules::host_defined(args.get_or_undefined(5));
     let script = in_realm(&realm, context, |context| {
-        Script::parse(Source::from_bytes(&padded).with_path(Path::new(&filename)), None, context)
+        let src = Source::from_bytes(&padded).with_path(Path::new(&filename));
+        Script::parse_with_host_defined(src, None, defined, context)
     })?;
     Ok(JsObject::from_proto_and_data(None, CompiledScript(script)).into())
 }
@@ -168,7 +174,7 @@ fn run_script(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<
     scope.finish(result, context)
 }
 
-/// `compileFunction(realm, body, params, filename, lineOffset, columnOffset, extensions)`.
+/// `compileFunction(realm, body, params, filename, lineOffset, columnOffset, extensions, record)`.
 fn compile_function(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
     let realm = realm_arg(args.get_or_undefined(0))?;
     let body = string_arg(args, 1, context)?;
@@ -191,8 +197,10 @@ fn compile_function(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsR
         return Err(error_in_realm(JsNativeError::syntax().with_message(problem.message), &realm, context));
     }
     let wrapper = source::function_wrapper(&body, &params, extension_count, line_offset, column_offset);
+    let defined = crate::modules::host_defined(args.get_or_undefined(7));
     let value = in_realm(&realm, context, |context| {
-        Script::parse(Source::from_bytes(&wrapper).with_path(Path::new(&filename)), None, context)?.evaluate(context)
+        let src = Source::from_bytes(&wrapper).with_path(Path::new(&filename));
+        Script::parse_with_host_defined(src, None, defined, context)?.evaluate(context)
     })?;
     if extension_count == 0 {
         return Ok(value);

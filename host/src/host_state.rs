@@ -8,6 +8,7 @@ use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
 use crate::bindings::{imported, wit};
 use crate::limits::{Limits, Meter};
+use crate::module_root::ModuleRoot;
 use crate::value::{Releaser, Value};
 use crate::{ConsoleLevel, JsException};
 
@@ -37,6 +38,8 @@ pub struct HostState {
     /// Fuel accounting: consumed before the current tank, and the tank's size.
     pub(crate) fuel_base: u64,
     pub(crate) fuel_tank: u64,
+    /// Where the default loader reads modules from, if anywhere.
+    pub(crate) module_root: Option<ModuleRoot>,
     /// The guest's stderr: only a Rust panic message ever lands here, and
     /// it becomes part of the trap's reason.
     guest_stderr: MemoryOutputPipe,
@@ -68,6 +71,7 @@ impl HostState {
             limits,
             fuel_base: 0,
             fuel_tank: 0,
+            module_root: None,
             guest_stderr,
         }
     }
@@ -139,5 +143,16 @@ impl imported::Host for HostState {
 
     fn checkpoint(&mut self) -> Option<imported::Stop> {
         self.limits.checkpoint(Meter::wall())
+    }
+
+    fn load_module(&mut self, referrer: Option<String>, specifier: String) -> Result<imported::ModuleSource, wit::JsError> {
+        let Some(root) = &self.module_root else {
+            let message = format!("Cannot find module '{specifier}': this Vm has no module root (VmBuilder::module_root)");
+            return Err(JsException::new("Error", message).with_code("ERR_MODULE_NOT_FOUND").into_wit());
+        };
+        match root.load(referrer.as_deref(), &specifier) {
+            Ok(loaded) => Ok(imported::ModuleSource { id: loaded.id, source: loaded.source }),
+            Err(exception) => Err(exception.into_wit()),
+        }
     }
 }

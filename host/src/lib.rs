@@ -22,6 +22,7 @@ mod engine;
 mod error;
 mod host_state;
 mod limits;
+mod module_root;
 mod sigint;
 mod options;
 mod value;

@@ -1,6 +1,7 @@
 //! [`Vm`]: one instance of the guest component, with its own contexts,
 //! bounded by its own store limits.
 
+use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
@@ -11,6 +12,7 @@ use crate::bindings::{Jsvm, exported, wit};
 use crate::engine;
 use crate::host_state::{ConsoleFn, HostFn, HostState, default_console};
 use crate::limits::{Budget, Clock, InterruptHandle, Limits, Meter};
+use crate::module_root::ModuleRoot;
 use crate::options::{ContextOptions, FunctionOptions, MicrotaskMode, ProgramKind, RunOptions, ScriptOptions};
 use crate::value::{FromValue, HostFunction, Object, Releaser, Value};
 use crate::{Error, JsException, Result};
@@ -54,11 +56,12 @@ pub struct VmBuilder {
     memory_limit: Option<usize>,
     fuel: bool,
     fuel_per_ms: Option<u64>,
+    module_root: Option<PathBuf>,
 }
 
 impl Default for VmBuilder {
     fn default() -> Self {
-        VmBuilder { console: default_console(), memory_limit: None, fuel: true, fuel_per_ms: None }
+        VmBuilder { console: default_console(), memory_limit: None, fuel: true, fuel_per_ms: None, module_root: None }
     }
 }
 
@@ -95,6 +98,17 @@ impl VmBuilder {
         self
     }
 
+    /// The directory the default module loader reads from: the imports of
+    /// [`Vm::run_main`] modules, and `import()` under
+    /// `vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER`. Nothing outside it
+    /// can be read (`..`, absolute paths and symlinks that leave it fail
+    /// with `ERR_ACCESS_DENIED`). Default: none, and such imports fail with
+    /// `ERR_MODULE_NOT_FOUND`.
+    pub fn module_root(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.module_root = Some(dir.into());
+        self
+    }
+
     /// Instantiates the guest. Costs one instantiation (no compilation: the
     /// guest was compiled when this crate was built).
     pub fn build(self) -> Result<Vm> {
@@ -102,7 +116,12 @@ impl VmBuilder {
         let releaser = Releaser::default();
         let interrupt = InterruptHandle::default();
         let limits = Limits::new(clock, interrupt.clone());
-        let state = HostState::new(self.console, Vec::new(), self.memory_limit, releaser.clone(), limits);
+        let mut state = HostState::new(self.console, Vec::new(), self.memory_limit, releaser.clone(), limits);
+        if let Some(dir) = &self.module_root {
+            let root = ModuleRoot::open(dir)
+                .map_err(|e| Error::Engine(format!("cannot open the module root {}: {e}", dir.display())))?;
+            state.module_root = Some(root);
+        }
         let (store, bindings) = instantiate(state)?;
         Ok(Vm { store, bindings, releaser, memory_limit: self.memory_limit, clock, interrupt })
     }
@@ -296,9 +315,11 @@ impl Vm {
         let state = self.store.data_mut();
         let console = std::mem::replace(&mut state.console, Box::new(|_, _| {}));
         let functions = std::mem::take(&mut state.functions);
+        let module_root = state.module_root.take();
         self.releaser = Releaser::default();
         let limits = Limits::new(self.clock, self.interrupt.clone());
-        let state = HostState::new(console, functions, self.memory_limit, self.releaser.clone(), limits);
+        let mut state = HostState::new(console, functions, self.memory_limit, self.releaser.clone(), limits);
+        state.module_root = module_root;
         let (store, bindings) = instantiate(state)?;
         self.store = store;
         self.bindings = bindings;

@@ -70,21 +70,24 @@ function createContext(contextObject = {}, options = {}) {
 
 /** Creates the realm behind a context and registers its context object. */
 function makeContext(contextObject, settings) {
-  let record;
+  // The record is the realm's referrer record too: `import()` in code with
+  // no script (eval in a promise job) asks the context's callback.
+  const record = { ...settings };
+  const ownQueue = settings.microtaskMode === 'afterEvaluate';
   if (contextObject === DONT_CONTEXTIFY) {
-    const [realm, global] = native.createRealm(null, null, settings.strings, settings.microtaskMode === 'afterEvaluate');
-    record = { realm, global, realGlobal: global };
+    const [realm, global] = native.createRealm(null, null, settings.strings, ownQueue, record);
+    Object.assign(record, { realm, global, realGlobal: global });
   } else {
     const target = {};
     const handler = {};
     const proxy = new Proxy(target, handler);
-    const [realm] = native.createRealm(proxy, target, settings.strings, settings.microtaskMode === 'afterEvaluate');
+    const [realm] = native.createRealm(proxy, target, settings.strings, ownQueue, record);
     // The traps go in only now: while the realm was being built, its
     // built-ins were defined straight onto the target.
     Object.assign(handler, contextifyHandler(contextObject), native.contextifyTraps(contextObject));
-    record = { realm, global: contextObject, realGlobal: target, proxy };
+    Object.assign(record, { realm, global: contextObject, realGlobal: target, proxy });
   }
-  Object.assign(record, settings);
+  record.referrer = record.global;
   installStack(record.realGlobal);
   contexts.set(record.global, record);
   return record.global;
@@ -169,7 +172,8 @@ function cachedDataMatches(given, expected) {
 function runScriptIn(state, record, runOptions) {
   let compiled = state.compiled.get(record.realm);
   if (compiled === undefined) {
-    compiled = native.compileScript(record.realm, state.code, state.filename, state.lineOffset, state.columnOffset);
+    compiled = native.compileScript(record.realm, state.code, state.filename, state.lineOffset, state.columnOffset,
+      state.importRecord);
     state.compiled.set(record.realm, compiled);
   }
   try {
@@ -209,7 +213,8 @@ class Script {
       decorateError(error, filename, code, lineOffset, { line: line + lineOffset, column });
       throw error;
     }
-    const state = { code, filename, lineOffset, columnOffset, compiled: new Map() };
+    const importRecord = { referrer: this, importModuleDynamically };
+    const state = { code, filename, lineOffset, columnOffset, compiled: new Map(), importRecord };
     scriptState.set(this, state);
     if (cachedData !== undefined) {
       this.cachedDataRejected = !cachedDataMatches(cachedData, makeCachedData('script', code, []));
@@ -311,8 +316,10 @@ function compileFunction(code, params, options = {}) {
 
   const record = parsingContext === undefined ? mainRecord : contexts.get(parsingContext);
   const paramList = params ?? [];
+  const importRecord = { referrer: undefined, importModuleDynamically };
   const fn = native.compileFunction(record.realm, code, paramList, filename, lineOffset, columnOffset,
-    contextExtensions.filter((e) => e !== null));
+    contextExtensions.filter((e) => e !== null), importRecord);
+  importRecord.referrer = fn;
   const expected = makeCachedData('function', code, paramList);
   if (cachedData !== undefined) fn.cachedDataRejected = !cachedDataMatches(cachedData, expected);
   if (produceCachedData) {
@@ -349,4 +356,7 @@ const vm = {
   compileFunction,
   measureMemory,
   constants,
+  Module,
+  SourceTextModule,
+  SyntheticModule,
 };

@@ -5,7 +5,7 @@ pub mod run;
 
 use std::time::Duration;
 
-use jsvm::{Error, RunOptions, Vm};
+use jsvm::{Error, RunOptions, Vm, VmBuilder};
 
 /// Options every subcommand shares.
 #[derive(clap::Args, Clone, Debug, Default)]
@@ -22,13 +22,18 @@ pub struct VmArgs {
 }
 
 impl VmArgs {
-    /// A Vm with these settings.
-    pub fn build(&self) -> jsvm::Result<Vm> {
+    /// A Vm builder with these settings.
+    pub fn builder(&self) -> VmBuilder {
         let mut builder = Vm::builder().fuel(!self.wall_clock);
         if let Some(mib) = self.memory_limit {
             builder = builder.memory_limit(mib << 20);
         }
-        builder.build()
+        builder
+    }
+
+    /// A Vm with these settings.
+    pub fn build(&self) -> jsvm::Result<Vm> {
+        self.builder().build()
     }
 
     /// The limits of a whole program run.

@@ -18,6 +18,10 @@ pub struct RunArgs {
     /// Treat the file as a classic script whatever its name.
     #[arg(long)]
     pub script: bool,
+    /// The directory the program's imports are read from (nothing outside
+    /// it is readable). Default: the file's own directory.
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
     #[command(flatten)]
     pub vm: VmArgs,
     /// Arguments after the file (accepted for Node compatibility, unused).
@@ -42,17 +46,35 @@ pub fn run(args: RunArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let filename = std::fs::canonicalize(&args.file).unwrap_or(args.file.clone());
-    let filename = filename.display().to_string();
+    let path = std::fs::canonicalize(&args.file).unwrap_or(args.file.clone());
     let kind = if args.module {
         ProgramKind::Module
     } else if args.script {
         ProgramKind::Script
     } else {
-        ProgramKind::for_file(&filename, &source)
+        ProgramKind::for_file(&path.display().to_string(), &source)
+    };
+    let root = match &args.root {
+        Some(root) => std::fs::canonicalize(root).unwrap_or(root.clone()),
+        None => path.parent().map(PathBuf::from).unwrap_or_else(|| PathBuf::from(".")),
+    };
+    // A module is named by its id inside the root, so that its relative
+    // imports resolve there; a script keeps its host path.
+    let filename = match (kind, path.strip_prefix(&root)) {
+        (ProgramKind::Module, Ok(inside)) => format!("/{}", inside.display()),
+        (ProgramKind::Module, Err(_)) => {
+            eprintln!("jsvm: {} is outside the module root {}", path.display(), root.display());
+            return ExitCode::from(2);
+        }
+        (ProgramKind::Script, _) => path.display().to_string(),
     };
     let options = args.vm.run_options();
-    let result = args.vm.build().and_then(|mut vm| vm.run_main_with(&source, &filename, kind, &options).map(|_| ()));
+    let result = args
+        .vm
+        .builder()
+        .module_root(root)
+        .build()
+        .and_then(|mut vm| vm.run_main_with(&source, &filename, kind, &options).map(|_| ()));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
