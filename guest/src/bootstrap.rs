@@ -19,7 +19,7 @@ const SOURCE: &str = concat!(
     include_str!("js/host.js"),
     include_str!("js/modules.js"),
     include_str!("js/vm.js"),
-    "\nreturn { vm, console, hostObject, inspect, moduleHooks };\n})",
+    "\nreturn { vm, console, hostObject, inspect, moduleHooks, hostError };\n})",
 );
 
 /// What the bootstrap hands back to Rust.
@@ -33,6 +33,8 @@ pub struct Bootstrap {
     pub inspect: JsFunction,
     /// What the module loader calls (`js/modules.js`).
     pub module_hooks: JsObject,
+    /// `hostError(name, message, code)`: a guest error for a host's report.
+    pub host_error: JsFunction,
 }
 
 thread_local! {
@@ -59,8 +61,9 @@ pub fn install(context: &mut Context) -> JsResult<()> {
     let host_object = JsFunction::from_object(get_object("hostObject", context)?).expect("hostObject is a function");
     let inspect = JsFunction::from_object(get_object("inspect", context)?).expect("inspect is a function");
     let module_hooks = get_object("moduleHooks", context)?;
+    let host_error = JsFunction::from_object(get_object("hostError", context)?).expect("hostError is a function");
     context.global_object().set(js_string!("console"), console, true, context)?;
-    BOOTSTRAP.with_borrow_mut(|b| *b = Some(Bootstrap { vm, host_object, inspect, module_hooks }));
+    BOOTSTRAP.with_borrow_mut(|b| *b = Some(Bootstrap { vm, host_object, inspect, module_hooks, host_error }));
     Ok(())
 }
 

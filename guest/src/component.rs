@@ -12,12 +12,12 @@ use boa_engine::{
 };
 
 use crate::exports::jsvm::vm::vm::{
-    ContextBorrow, ContextOptions, FunctionOptions, Guest, GuestContext, GuestScript, MicrotaskMode, RunOptions,
-    ScriptOptions,
+    ContextBorrow, ContextOptions, FunctionOptions, Guest, GuestContext, GuestScript, MicrotaskMode, ModuleLink,
+    ModuleOptions, RunOptions, ScriptOptions,
 };
 use crate::hooks::Hooks;
 use crate::jsvm::vm::types::{JsError as WitError, Value};
-use crate::{bootstrap, errors, limits, main_program, values};
+use crate::{bootstrap, errors, host_modules, limits, main_program, values};
 
 /// Frames of JavaScript recursion before `Maximum call stack size exceeded`.
 const RECURSION_LIMIT: usize = 2_000;
@@ -341,6 +341,23 @@ impl Guest for Component {
             let text = bootstrap::get().inspect.call(&JsValue::undefined(), &[value], context)?;
             Ok(text.to_string(context)?.to_std_string_lossy())
         })
+    }
+
+    fn create_module(source: String, target: Option<ContextBorrow<'_>>, options: ModuleOptions) -> Result<Value, WitError> {
+        let object = target.map(|c| c.get::<VmContext>().object.clone());
+        run(|context| host_modules::create(&source, object, options, context))
+    }
+
+    fn link_module(module: Value, links: Vec<ModuleLink>) -> Result<(), WitError> {
+        run(|context| host_modules::link(module, links, context))
+    }
+
+    fn evaluate_module(module: Value) -> Result<Value, WitError> {
+        run(|context| host_modules::evaluate(module, context))
+    }
+
+    fn import_module(specifier: String) -> Result<Value, WitError> {
+        run(|context| host_modules::import(&specifier, context))
     }
 
     fn release(handles: Vec<u32>) {

@@ -55,19 +55,24 @@ pub fn from_thrown(thrown: &JsValue, context: &mut Context) -> WitError {
 }
 
 /// Turns an error reported by the host into a value thrown in the guest:
-/// the host's own thrown value when it has one, else a new `Error`.
+/// the host's own thrown value when it has one, else a guest error of the
+/// reported class with its `code`.
 pub fn from_wit(error: WitError, context: &mut Context) -> JsError {
     if !matches!(error.thrown, Value::Undefined)
         && let Ok(value) = values::from_wit(error.thrown, context)
     {
         return JsError::from_opaque(value);
     }
-    let object = boa_engine::JsNativeError::error().with_message(error.message).into_opaque(context);
-    let _ = object.set(js_string!("name"), boa_engine::JsString::from(error.name.as_str()), false, context);
-    if let Some(code) = error.code {
-        let _ = object.set(js_string!("code"), boa_engine::JsString::from(code.as_str()), false, context);
+    let code = error.code.map_or(JsValue::undefined(), |c| boa_engine::JsString::from(c.as_str()).into());
+    let args = [
+        boa_engine::JsString::from(error.name.as_str()).into(),
+        boa_engine::JsString::from(error.message.as_str()).into(),
+        code,
+    ];
+    match crate::bootstrap::get().host_error.call(&JsValue::undefined(), &args, context) {
+        Ok(object) => JsError::from_opaque(object),
+        Err(failure) => failure,
     }
-    JsError::from_opaque(object.into())
 }
 
 /// A native error as a thrown object carrying Node's `code`.

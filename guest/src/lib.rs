@@ -11,6 +11,7 @@ mod errors;
 mod component;
 mod contextify;
 mod hooks;
+mod host_modules;
 mod jobs;
 mod limits;
 mod main_program;

@@ -294,7 +294,7 @@ impl ModuleLoader for Loader {
 }
 
 /// The default loader: `node:vm`, then files from the host's module root.
-fn default_load(referrer: Option<&str>, request: &ModuleRequest, context: &mut Context) -> JsResult<Module> {
+pub fn default_load(referrer: Option<&str>, request: &ModuleRequest, context: &mut Context) -> JsResult<Module> {
     let specifier = request.specifier().to_std_string_lossy();
     if matches!(specifier.as_str(), "node:vm" | "vm") {
         return vm_module(context);

@@ -30,9 +30,14 @@ impl JsException {
         JsException { stack: format!("{name}: {message}"), name, message, code: None, value: Value::Undefined }
     }
 
-    /// The same exception with Node's error `code`.
+    /// The same exception with Node's error `code`, which Node also shows
+    /// in the stack's first line (`Error [ERR_X]: message`).
     pub fn with_code(mut self, code: impl Into<String>) -> Self {
-        self.code = Some(code.into());
+        let code = code.into();
+        if self.stack == format!("{}: {}", self.name, self.message) {
+            self.stack = format!("{} [{code}]: {}", self.name, self.message);
+        }
+        self.code = Some(code);
         self
     }
 

@@ -23,6 +23,7 @@ mod error;
 mod host_state;
 mod limits;
 mod module_root;
+mod modules;
 mod sigint;
 mod options;
 mod value;
@@ -30,6 +31,7 @@ mod vm;
 
 pub use error::{Error, JsException, Result};
 pub use limits::InterruptHandle;
+pub use modules::{Module, ModuleOptions};
 pub use options::{ContextOptions, FunctionOptions, MicrotaskMode, ProgramKind, RunOptions, ScriptOptions};
 pub use value::{FromValue, HostFunction, Object, ObjectKind, Symbol, TypeMismatch, Value};
 pub use vm::{Context, Script, Vm, VmBuilder};

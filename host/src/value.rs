@@ -92,6 +92,11 @@ impl Object {
         self.kind == ObjectKind::Function
     }
 
+    /// Whether both are the same handle (clones of one crossing).
+    pub(crate) fn same_handle(&self, other: &Object) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+
     pub(crate) fn handle(&self) -> u32 {
         self.inner.handle
     }

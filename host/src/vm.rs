@@ -19,7 +19,7 @@ use crate::{Error, JsException, Result};
 
 /// A guest resource (context or script) owned by Rust; dropped in the
 /// guest on the Vm's next call after the last clone goes.
-struct Owned {
+pub(crate) struct Owned {
     resource: ResourceAny,
     releaser: Releaser,
 }
@@ -32,7 +32,7 @@ impl Drop for Owned {
 
 /// A `vm` context: a global scope of its own, with its own built-ins.
 #[derive(Clone)]
-pub struct Context(Arc<Owned>);
+pub struct Context(pub(crate) Arc<Owned>);
 
 /// A compiled `vm.Script`, runnable in any context of its Vm.
 #[derive(Clone)]
@@ -232,7 +232,7 @@ impl Vm {
 
     /// Releases what dropped Rust handles held, then runs one guest call;
     /// a trap rebuilds the instance and reports the lost state.
-    fn call<T>(
+    pub(crate) fn call<T>(
         &mut self,
         f: impl FnOnce(&exported::Guest, &mut Store<HostState>) -> wasmtime::Result<Result<T, wit::JsError>>,
     ) -> Result<T> {
@@ -241,7 +241,7 @@ impl Vm {
 
     /// One guest call under a root budget (the caller's `fuel` or program
     /// timeout) and, optionally, SIGINT.
-    fn call_limited<T>(
+    pub(crate) fn call_limited<T>(
         &mut self,
         budget: Option<Budget>,
         break_on_sigint: bool,
@@ -326,14 +326,14 @@ impl Vm {
         Ok(())
     }
 
-    fn check_value(&self, value: &Value) -> Result<()> {
+    pub(crate) fn check_value(&self, value: &Value) -> Result<()> {
         match value.releaser() {
             Some(r) if !r.same(&self.releaser) => Err(Error::Stale { what: "object" }),
             _ => Ok(()),
         }
     }
 
-    fn check_owned(&self, owned: &Owned, what: &'static str) -> Result<ResourceAny> {
+    pub(crate) fn check_owned(&self, owned: &Owned, what: &'static str) -> Result<ResourceAny> {
         if owned.releaser.same(&self.releaser) { Ok(owned.resource) } else { Err(Error::Stale { what }) }
     }
 
@@ -341,7 +341,7 @@ impl Vm {
         Arc::new(Owned { resource, releaser: self.releaser.clone() })
     }
 
-    fn value(&self, value: wit::Value) -> Value {
+    pub(crate) fn value(&self, value: wit::Value) -> Value {
         Value::from_wit(value, &self.releaser)
     }
 
@@ -362,7 +362,7 @@ impl Vm {
     }
 
     /// The budget of a whole call: `fuel`, or (for programs) `timeout`.
-    fn root_budget(&self, options: &RunOptions, with_timeout: bool) -> Result<Option<Budget>> {
+    pub(crate) fn root_budget(&self, options: &RunOptions, with_timeout: bool) -> Result<Option<Budget>> {
         match (options.fuel, self.clock) {
             (Some(_), Clock::Wall) => Err(Error::Engine("a fuel budget needs a Vm built with fuel metering".into())),
             (Some(fuel), _) => Ok(Some(Budget::Fuel(fuel))),

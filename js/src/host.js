@@ -75,3 +75,44 @@ export function checkpoint() {
   if (expired !== undefined) pending = { scope: expired.id, reason: 'timeout' };
   return pending;
 }
+
+// --- the default module loader ---
+
+let moduleSource;
+
+/**
+ * Lets the guest's default loader read modules: `source(id)` returns the
+ * text of the module `id` (a root-relative path such as `/lib/x.mjs`) or
+ * undefined when there is none. Without it every such import fails.
+ */
+export function setModuleSource(source) {
+  moduleSource = source;
+}
+
+function loaderError(code, message) {
+  return { name: 'Error', message, stack: `Error [${code}]: ${message}`, code, thrown: { tag: 'undefined' } };
+}
+
+export function loadModule(referrer, specifier) {
+  if (specifier.startsWith('/') || /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(specifier)) {
+    throw loaderError('ERR_ACCESS_DENIED', `Access to '${specifier}' is denied: absolute paths and URLs are outside the module root`);
+  }
+  const relative = specifier.startsWith('./') || specifier.startsWith('../');
+  const parts = relative && referrer ? referrer.split('/').filter(Boolean).slice(0, -1) : [];
+  for (const part of specifier.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (parts.pop() === undefined) {
+        throw loaderError('ERR_ACCESS_DENIED', `Access to '${specifier}' is denied: it climbs above the module root`);
+      }
+    } else {
+      parts.push(part);
+    }
+  }
+  const id = `/${parts.join('/')}`;
+  const source = moduleSource?.(id);
+  if (typeof source !== 'string') {
+    throw loaderError('ERR_MODULE_NOT_FOUND', `Cannot find module '${id}'${referrer ? ` imported from ${referrer}` : ''}`);
+  }
+  return { id, source };
+}

@@ -4,6 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { vm } from '../dist/jsvm.js';
+import { setModuleSource } from '../src/host.js';
 
 const two = vm.runMain('1 + 1', 'smoke.js', false);
 assert.deepEqual(two, { tag: 'number', val: 2 });
@@ -49,4 +50,17 @@ const took = performance.now() - started;
 assert.ok(took >= 50 && took < 1000, `timeout took ${took} ms`);
 assert.deepEqual(context.run('seen', undefined, { breakOnSigint: false, displayErrors: true }), { tag: 'string', val: 'undefined' }); // fresh contexts have no console
 
-console.log('jco smoke: 1 + 1 = 2; context run = 42; errors carry name and code; a 50 ms timeout stops a loop and the context survives');
+// The default loader reads through the JS host's `setModuleSource`.
+const files = { '/main.mjs': "import { base } from './lib/base.mjs'; export const answer = base * 2;", '/lib/base.mjs': 'export const base = 21;' };
+setModuleSource((id) => files[id]);
+const namespace = vm.importModule('main.mjs');
+assert.equal(namespace.tag, 'object');
+assert.deepEqual(vm.get(namespace.val.handle, 'answer'), { tag: 'number', val: 42 });
+try {
+  vm.importModule('../outside.mjs');
+  assert.fail('expected ERR_ACCESS_DENIED');
+} catch (e) {
+  assert.equal((e.payload ?? e).code, 'ERR_ACCESS_DENIED');
+}
+
+console.log('jco smoke: 1 + 1 = 2; context run = 42; errors carry name and code; a 50 ms timeout stops a loop and the context survives; modules load through the JS host');

@@ -260,8 +260,20 @@ function dynamicImportAnswer(answer) {
   return state.handle;
 }
 
-/** What the engine's loader calls (guest/src/modules.rs). */
+/** What the engine's loader and the WIT exports call (guest/src/modules.rs, component.rs). */
 const moduleHooks = {
+  /** The host's explicit link step: `links` is `[[referrer, specifier, target], ...]`. */
+  linkFromList(module, links) {
+    return module.link((specifier, referrer) => {
+      const found = links.find(([r, s]) => r === referrer && s === specifier);
+      if (found === undefined) {
+        throw codedError(Error, 'ERR_VM_MODULE_LINK_FAILURE',
+          `request for '${specifier}' from ${referrer.identifier} was not answered by the host`);
+      }
+      return found[2];
+    });
+  },
+
   /** A static import of a linked `vm` module: the module `link()` recorded. */
   resolveStatic(record, specifier, attributes) {
     const handle = record.linked.get(requestKey(specifier, attributes));
