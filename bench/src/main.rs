@@ -30,6 +30,8 @@ const WORKLOADS: &[(&str, &str)] = &[
 
 /// Runaway scripts for timeout precision.
 const RUNAWAYS: &[(&str, &str)] = &[
+    // The loop the host calibrates fuel per ms on, run forever.
+    ("calibration loop", "(() => { let s = 0; for (let i = 0; ; i++) { s = (s + i * 7) % 1000003; } })()"),
     ("busy loop", "for (;;) {}"),
     ("calls", "(() => { function f(n) { return n + 1; } let i = 0; for (;;) i = f(i); })()"),
     ("globals via proxy", "var g = 0; for (;;) g++"),
@@ -51,6 +53,28 @@ fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
             })
             .collect(),
     )
+}
+
+/// Rounds of a paired comparison.
+const ROUNDS: usize = 9;
+
+/// Runs `a` and `b` back to back `ROUNDS` times (alternating which goes
+/// first): their median times and the median of the ratios b/a.
+fn paired<A, B>(mut a: impl FnMut() -> A, mut b: impl FnMut() -> B) -> (Duration, Duration, f64) {
+    let mut timed_a = Vec::new();
+    let mut timed_b = Vec::new();
+    let mut ratios = Vec::new();
+    for round in 0..ROUNDS {
+        let (ta, tb) = if round % 2 == 0 { (time(1, &mut a), time(1, &mut b)) } else {
+            let tb = time(1, &mut b);
+            (time(1, &mut a), tb)
+        };
+        ratios.push(tb.as_secs_f64() / ta.as_secs_f64());
+        timed_a.push(ta);
+        timed_b.push(tb);
+    }
+    ratios.sort_by(f64::total_cmp);
+    (median(timed_a), median(timed_b), ratios[ROUNDS / 2])
 }
 
 fn ms(d: Duration) -> f64 {
@@ -102,7 +126,8 @@ fn main() -> anyhow::Result<()> {
     println!("  native Boa eval('1 + 1')             {}", fmt(time(500, || native.eval(boa_engine::Source::from_bytes("1 + 1")).unwrap())));
 
     println!();
-    println!("CPU-bound scripts, median of 5, each in a fresh context/Context");
+    println!("CPU-bound scripts, each run in a fresh context/Context. Overheads are the median of");
+    println!("{ROUNDS} paired ratios, the two sides of a pair run back to back (robust to drift).");
     println!(
         "  {:<15} {:>10} {:>10} {:>7} {:>11} {:>10} {:>7} {:>7}",
         "workload", "native", "+check", "check", "wasm+epoch", "+fuel", "fuel", "total"
@@ -111,32 +136,28 @@ fn main() -> anyhow::Result<()> {
     for (name, code) in WORKLOADS {
         let expected = native_plain(code);
         anyhow::ensure!(native_patched(code) == expected && in_vm(&mut vm, code) == expected && in_vm(&mut fuel_vm, code) == expected, "{name}: results differ");
-        let plain = time(5, || native_plain(code));
-        let patched = time(5, || native_patched(code));
-        let epoch = time(5, || in_vm(&mut vm, code));
-        let fuel = time(5, || in_vm(&mut fuel_vm, code));
-        let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64();
+        let (plain, patched, check) = paired(|| native_plain(code), || native_patched(code));
+        let (epoch, fuel, fuel_cost) = paired(|| in_vm(&mut vm, code), || in_vm(&mut fuel_vm, code));
         println!(
             "  {:<15} {:>10} {:>10} {:>+6.1}% {:>11} {:>10} {:>+6.1}% {:>6.2}x",
             name,
             fmt(plain),
             fmt(patched),
-            (ratio(patched, plain) - 1.0) * 100.0,
+            (check - 1.0) * 100.0,
             fmt(epoch),
             fmt(fuel),
-            (ratio(fuel, epoch) - 1.0) * 100.0,
-            ratio(fuel, plain),
+            (fuel_cost - 1.0) * 100.0,
+            fuel.as_secs_f64() / plain.as_secs_f64(),
         );
     }
-
     println!();
-    println!("Timeout precision: actual ms for a requested timeout (median of 3)");
+    println!("Timeout precision: actual ms for a requested timeout (median of 5)");
     println!("  {:<18} {:>6} {:>14} {:>14}", "runaway", "asked", "fuel clock", "wall clock");
     for (name, code) in RUNAWAYS {
         for asked in [20u64, 50, 200] {
             let options = RunOptions { timeout: Some(Duration::from_millis(asked)), ..RunOptions::default() };
             let mut measure = |vm: &mut Vm| {
-                time(3, || {
+                time(5, || {
                     let ctx = vm.create_context().unwrap();
                     let err = vm.run_in_context_with(&ctx, code, &options).unwrap_err();
                     assert_eq!(err.code(), Some("ERR_SCRIPT_EXECUTION_TIMEOUT"), "{name}: {err}");

@@ -46,7 +46,8 @@ thread_local! {
 
 /// Evaluates the bootstrap in the main realm and installs `console`.
 pub fn install(context: &mut Context) -> JsResult<()> {
-    let factory = context.eval(Source::from_bytes(SOURCE))?;
+    // Named like Node's own internals, so its frames in stacks read as such.
+    let factory = context.eval(Source::from_bytes(SOURCE).with_path(std::path::Path::new("node:internal/vm")))?;
     let factory = factory
         .as_callable()
         .expect("the bootstrap source evaluates to a function");

@@ -163,7 +163,10 @@ class SourceTextModule extends Module {
       try {
         return native.moduleParse(state.record.realm, sourceText, state.identifier, lineOffset, columnOffset, state.referrer);
       } catch (error) {
-        decorateError(error, state.identifier, sourceText, lineOffset);
+        // Boa appends the position to the message; V8 does not.
+        if (error instanceof state.record.realGlobal.SyntaxError) {
+          error.message = error.message.replace(/ at line \d+, col \d+$/, '');
+        }
         throw error;
       }
     });
