@@ -48,16 +48,13 @@ class Module {
   }
 
   get status() {
-    const state = moduleState(this);
-    if (state.error !== kNoError) return 'errored';
-    if (state.statusOverride !== undefined) return state.statusOverride;
-    return native.moduleStatus(state.handle);
+    return native.moduleStatus(moduleState(this).handle);
   }
 
   get error() {
     const state = moduleState(this);
-    if (state.error !== kNoError) return state.error;
     if (native.moduleStatus(state.handle) !== 'errored') throw ERR_VM_MODULE_STATUS('must be errored');
+    if (state.stopError !== undefined) return state.stopError;
     return native.moduleError(state.handle);
   }
 
@@ -98,7 +95,7 @@ class Module {
     } catch (error) {
       // A stop (timeout, SIGINT) leaves the module errored with an error the
       // engine cannot show; Node's error stands for it.
-      if (native.moduleStatus(state.handle) === 'errored') state.error = error;
+      if (native.moduleStatus(state.handle) === 'errored') state.stopError = error;
       throw error;
     }
     await promise;
@@ -128,6 +125,7 @@ function setupModule(module, options, makeHandle) {
     contextObject: context,
     record,
     error: kNoError,
+    stopError: undefined,
     statusOverride: undefined,
     handle: undefined,
     link: async () => {},
@@ -180,9 +178,24 @@ class SourceTextModule extends Module {
 
   get dependencySpecifiers() {
     const state = moduleState(this, 'SourceTextModule');
-    state.dependencySpecifiers ??= Object.freeze(state.requests.map(([specifier]) => specifier)
-      .filter((s, i, all) => all.indexOf(s) === i));
+    state.dependencySpecifiers ??= state.requests.map(([specifier]) => specifier)
+      .filter((s, i, all) => all.indexOf(s) === i);
     return state.dependencySpecifiers;
+  }
+
+  // Node's additions to the engine's view: `linking` while the linker
+  // runs, and `errored` (with the linker's error) after it failed.
+  get status() {
+    const state = moduleState(this, 'SourceTextModule');
+    if (state.error !== kNoError) return 'errored';
+    if (state.statusOverride !== undefined) return state.statusOverride;
+    return super.status;
+  }
+
+  get error() {
+    const state = moduleState(this, 'SourceTextModule');
+    if (state.error !== kNoError) return state.error;
+    return super.error;
   }
 
   createCachedData() {
