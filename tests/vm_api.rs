@@ -24,6 +24,30 @@ fn eval_converts_results_to_rust_types() {
     assert!(matches!(mismatch, Error::Type(_)), "{mismatch}");
 }
 
+/// A script's value is its last value-producing statement's, as ECMA-262
+/// defines it: calls made after it (here through the contextified global's
+/// Proxy traps, or a function call in a `var` initialiser) do not replace
+/// it, and `if`/loops that yield nothing give `undefined` (the Boa patch
+/// `guest/patches/boa_engine-0.22.0-values.patch`).
+#[test]
+fn completion_values_follow_the_specification() {
+    let mut vm = Vm::new().unwrap();
+    let ctx = vm.create_context().unwrap();
+    let cases: [(&str, Option<f64>); 7] = [
+        ("1; var z = 2;", Some(1.0)),
+        ("2; var w = (function () { return 5; })();", Some(2.0)),
+        ("for (var i = 0; i < 3; i++) i * 10", Some(20.0)),
+        ("8; if (false) 9;", None),
+        ("8; while (false);", None),
+        ("8; lbl: {}", Some(8.0)),
+        ("8; debugger;", Some(8.0)),
+    ];
+    for (code, expected) in cases {
+        let value: Option<f64> = vm.eval(&ctx, code).unwrap();
+        assert_eq!(value, expected, "{code}");
+    }
+}
+
 #[test]
 fn contexts_are_isolated_and_keep_state() {
     let mut vm = Vm::new().unwrap();

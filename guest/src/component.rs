@@ -15,6 +15,8 @@ use crate::exports::jsvm::vm::vm::{
     ContextBorrow, ContextOptions, FunctionOptions, Guest, GuestContext, GuestScript, MicrotaskMode, ModuleLink,
     ModuleOptions, RunOptions, ScriptOptions,
 };
+use boa_engine::optimizer::OptimizerOptions;
+
 use crate::hooks::Hooks;
 use crate::jsvm::vm::types::{JsError as WitError, Value};
 use crate::{bootstrap, errors, host_modules, limits, main_program, values};
@@ -43,6 +45,11 @@ fn new_context() -> Context {
         .build()
         .expect("the Boa context builds");
     context.set_interrupt_handler(Some(limits::interrupt_handler), limits::CHECK_INTERVAL);
+    // Dead-code elimination rewrites `if (false) x;` and `while (false);` to
+    // empty statements, which changes a script's completion value (ECMA-262
+    // gives such statements `undefined`; node:vm users read it).
+    let optimizations = OptimizerOptions::OPTIMIZE_ALL.difference(OptimizerOptions::DEAD_CODE_ELIMINATION);
+    context.set_optimizer_options(optimizations);
     // Recursion ends in a catchable RangeError at this depth (Boa's default
     // is 512; V8 allows ~10,000 frames, Boa's JS-to-JS calls use no native
     // stack). The value stack limit is set far above what that depth needs,
