@@ -56,7 +56,7 @@ fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
 }
 
 /// Rounds of a paired comparison.
-const ROUNDS: usize = 9;
+const ROUNDS: usize = 15;
 
 /// Runs `a` and `b` back to back `ROUNDS` times (alternating which goes
 /// first): their median times and the median of the ratios b/a.
@@ -156,7 +156,7 @@ fn main() -> anyhow::Result<()> {
     for (name, code) in RUNAWAYS {
         for asked in [20u64, 50, 200] {
             let options = RunOptions { timeout: Some(Duration::from_millis(asked)), ..RunOptions::default() };
-            let mut measure = |vm: &mut Vm| {
+            let measure = |vm: &mut Vm| {
                 time(5, || {
                     let ctx = vm.create_context().unwrap();
                     let err = vm.run_in_context_with(&ctx, code, &options).unwrap_err();
