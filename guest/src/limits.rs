@@ -12,7 +12,7 @@
 use std::cell::Cell;
 
 use boa_engine::{
-    Context, JsError, JsNativeError, JsResult, js_string,
+    Context, JsError, JsNativeError, JsResult, JsValue, js_string,
     error::{EngineError, RuntimeLimitError},
 };
 
@@ -77,6 +77,30 @@ impl RunScope {
             other => other,
         }
     }
+}
+
+/// Runs `f` as one node:vm run: `limits` are the native arguments
+/// `(realm, timeout, breakOnSigint, afterEvaluate)` (timeout in ms, -1 for
+/// none). The scope covers `f` and, with `afterEvaluate`, the promise jobs
+/// it queued in that realm's own queue.
+pub fn run_with_limits<T>(
+    limits: &[JsValue],
+    context: &mut Context,
+    f: impl FnOnce(&mut Context) -> JsResult<T>,
+) -> JsResult<T> {
+    let arg = |i: usize| limits.get(i).cloned().unwrap_or_default();
+    let realm = crate::natives::realm_arg(&arg(0))?;
+    let timeout = arg(1).to_number(context)?;
+    let timeout_ms = (timeout > 0.0).then_some(timeout as u32);
+    let scope = RunScope::enter(timeout_ms, arg(2).to_boolean());
+    let mut result = f(context);
+    if arg(3).to_boolean()
+        && result.is_ok()
+        && let Err(error) = crate::jobs::drain_realm(&realm, context)
+    {
+        result = Err(error);
+    }
+    scope.finish(result, context)
 }
 
 /// Node's error for a stop: an `Error` of the current realm with `code`.

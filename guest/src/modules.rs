@@ -189,19 +189,8 @@ fn link(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValu
 /// evaluation and, with `afterEvaluate`, the context's jobs.
 fn evaluate(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
     let module = module_arg(args.get_or_undefined(0))?;
-    let realm = realm_arg(args.get_or_undefined(1))?;
-    let timeout = args.get_or_undefined(2).to_number(context)?;
-    let timeout_ms = (timeout > 0.0).then_some(timeout as u32);
-    let break_on_sigint = args.get_or_undefined(3).to_boolean();
-    let after_evaluate = args.get_or_undefined(4).to_boolean();
-    let scope = limits::RunScope::enter(timeout_ms, break_on_sigint);
-    let mut result = module.evaluate(context);
-    if after_evaluate && result.is_ok()
-        && let Err(error) = jobs::drain_realm(&realm, context)
-    {
-        result = Err(error);
-    }
-    Ok(scope.finish(result, context)?.into())
+    let promise = limits::run_with_limits(args.get(1..).unwrap_or_default(), context, |context| module.evaluate(context))?;
+    Ok(promise.into())
 }
 
 /// `moduleNamespace(module)` → its namespace object.

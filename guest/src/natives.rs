@@ -159,19 +159,7 @@ fn run_script(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<
         .as_object()
         .and_then(|o| o.downcast_ref::<CompiledScript>().map(|s| s.0.clone()))
         .ok_or_else(|| JsNativeError::typ().with_message("jsvm: expected a compiled script"))?;
-    let realm = realm_arg(args.get_or_undefined(1))?;
-    let timeout = args.get_or_undefined(2).to_number(context)?;
-    let timeout_ms = (timeout > 0.0).then_some(timeout as u32);
-    let break_on_sigint = args.get_or_undefined(3).to_boolean();
-    let after_evaluate = args.get_or_undefined(4).to_boolean();
-    let scope = limits::RunScope::enter(timeout_ms, break_on_sigint);
-    let mut result = script.evaluate(context);
-    if after_evaluate && result.is_ok() {
-        if let Err(error) = crate::jobs::drain_realm(&realm, context) {
-            result = Err(error);
-        }
-    }
-    scope.finish(result, context)
+    limits::run_with_limits(args.get(1..).unwrap_or_default(), context, |context| script.evaluate(context))
 }
 
 /// `compileFunction(realm, body, params, filename, lineOffset, columnOffset, extensions, record)`.
