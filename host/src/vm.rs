@@ -180,10 +180,9 @@ pub(crate) fn refuel(store: &mut impl AsContextMut<Data = HostState>) {
     }
 }
 
-/// Fuel per millisecond on this machine, measured once per process on a
-/// small loop (~30 ms a run): the median of three runs after a warm-up, so
-/// that a timeout lasts about as long as asked on a machine as busy as it
-/// was then. Falls back to a conservative rate if the measurement fails.
+/// Fuel per millisecond of CPU work on this machine, measured once per
+/// process on a small loop (~30 ms a run): the median of three runs after a
+/// warm-up. Falls back to a conservative rate if the measurement fails.
 pub(crate) fn calibrated_fuel_per_ms() -> u64 {
     /// Used only if calibration fails: a rate measured on a 2-core CI machine.
     const FALLBACK: u64 = 150_000;
@@ -197,9 +196,9 @@ pub(crate) fn calibrated_fuel_per_ms() -> u64 {
             let mut rates = Vec::new();
             for _ in 0..3 {
                 let before = meter(&mut vm.store).fuel.unwrap_or(0);
-                let start = Instant::now();
+                let start = work_clock();
                 vm.run_in_context(&ctx, workload)?;
-                let elapsed_ms = start.elapsed().as_secs_f64() * 1000.0;
+                let elapsed_ms = (work_clock() - start).as_secs_f64() * 1000.0;
                 let used = meter(&mut vm.store).fuel.unwrap_or(0).saturating_sub(before);
                 rates.push((used as f64 / elapsed_ms.max(0.001)) as u64);
             }
@@ -208,6 +207,23 @@ pub(crate) fn calibrated_fuel_per_ms() -> u64 {
         };
         measure().unwrap_or(FALLBACK)
     })
+}
+
+/// The calling thread's CPU time where the platform has it (wasmtime runs
+/// the guest on this thread), else the wall clock: fuel measures work, so
+/// its rate is taken per millisecond of work, unaffected by other load on
+/// the machine during calibration.
+fn work_clock() -> std::time::Duration {
+    #[cfg(unix)]
+    {
+        let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+        // SAFETY: clock_gettime writes one timespec into `ts`.
+        if unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) } == 0 {
+            return std::time::Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32);
+        }
+    }
+    static EPOCH: OnceLock<Instant> = OnceLock::new();
+    EPOCH.get_or_init(Instant::now).elapsed()
 }
 
 /// One JavaScript engine instance: the Node `vm` API over a WebAssembly
