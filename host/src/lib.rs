@@ -14,6 +14,13 @@
 //!
 //! `examples/embed.rs` is the runnable version (it runs under `cargo test`).
 //!
+//! ES modules: [`Vm::import_module`] loads a module graph from the
+//! directory given to [`VmBuilder::module_root`] (nothing outside it is
+//! readable); [`Vm::create_module`], [`Vm::link_module`] and
+//! [`Vm::evaluate_module`] build graphs from the host's own sources.
+//! `examples/plugin_host.rs` runs plugins that way, each in its own Vm with
+//! a memory limit and a timeout per call.
+//!
 //! Calls run the guest on the calling thread's stack: call a [`Vm`] from a
 //! thread with at least 2 MiB of stack (Rust's default for spawned threads).
 
