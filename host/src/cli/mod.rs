@@ -31,9 +31,14 @@ impl VmArgs {
         builder
     }
 
-    /// A Vm with these settings.
+    /// A Vm with these settings whose imports (`import()` of files) read
+    /// from the current directory, as Node's would.
     pub fn build(&self) -> jsvm::Result<Vm> {
-        self.builder().build()
+        let builder = self.builder();
+        match std::env::current_dir() {
+            Ok(dir) => builder.module_root(dir).build(),
+            Err(_) => builder.build(),
+        }
     }
 
     /// The limits of a whole program run.
