@@ -37,6 +37,18 @@ fn run_of_a_throwing_file_prints_the_stack_and_fails() {
 }
 
 #[test]
+fn eval_imports_from_the_current_directory_only() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("work")).unwrap();
+    std::fs::write(dir.path().join("work/lib.mjs"), "export const v = 'inside';\n").unwrap();
+    std::fs::write(dir.path().join("outside.mjs"), "export const v = 'outside';\n").unwrap();
+    let code = "Promise.all(['./lib.mjs', '../outside.mjs'].map((s) => import(s).then((ns) => ns.v, (e) => e.code))).then((r) => console.log(r.join(' ')))";
+    let out = jsvm().args(["eval", code]).current_dir(dir.path().join("work")).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("inside ERR_ACCESS_DENIED\n"), "{}", String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
 fn run_of_a_missing_file_fails_clearly() {
     let out = jsvm().args(["run", "/nonexistent/file.mjs"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
