@@ -91,8 +91,9 @@ impl VmBuilder {
     }
 
     /// How much fuel a millisecond of `timeout` buys. Default: measured once
-    /// per process on a calibration workload. Setting it makes timeouts
-    /// deterministic across machines.
+    /// per process on a calibration workload, by the first call that has a
+    /// `timeout` (it takes ~150 ms, outside that call's budget). Setting it
+    /// skips that and makes timeouts deterministic across machines.
     pub fn fuel_per_ms(mut self, fuel_per_ms: u64) -> Self {
         self.fuel_per_ms = Some(fuel_per_ms.max(1));
         self
