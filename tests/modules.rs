@@ -54,12 +54,13 @@ fn imports_cannot_leave_the_root() {
     write(dir.path(), "secret.mjs", "export const secret = 'leaked';\n");
     write(dir.path(), "root/inside.mjs", "export const inside = 'ok';\n");
     let main = "const tries = ['./inside.mjs', '../secret.mjs', './sub/../../secret.mjs', '/etc/hostname', \
-                'file:///etc/hostname', './outside-link.mjs', './inside-link.mjs', './missing.mjs'];\n\
+                'file:///etc/hostname', './outside-link.mjs', './inside-link.mjs', './missing.mjs', './data.json'];\n\
                 for (const t of tries) {\n\
                   try { const ns = await import(t); console.log(t, 'loaded', Object.values(ns).join()); }\n\
                   catch (e) { console.log(t, e.code); }\n\
                 }\n";
     write(dir.path(), "root/main.mjs", main);
+    write(dir.path(), "root/data.json", "{}");
     #[cfg(unix)]
     {
         std::os::unix::fs::symlink(dir.path().join("secret.mjs"), dir.path().join("root/outside-link.mjs")).unwrap();
@@ -77,6 +78,8 @@ fn imports_cannot_leave_the_root() {
         assert_eq!(lines[6], "./inside-link.mjs loaded ok");
     }
     assert_eq!(lines[7], "./missing.mjs ERR_MODULE_NOT_FOUND");
+    // JSON needs `with { type: 'json' }`, as in Node.
+    assert_eq!(lines[8], "./data.json ERR_IMPORT_ASSERTION_TYPE_MISSING");
     assert!(!out.contains("leaked"));
 }
 
@@ -124,7 +127,7 @@ mod rust_api {
     use std::collections::HashMap;
     use std::time::Duration;
 
-    use jsvm::{Error, Module, ModuleOptions, RunOptions, Value, Vm};
+    use jsvm::{Error, FromValue, Module, ModuleOptions, RunOptions, Value, Vm};
 
     /// A host that builds a graph from its own sources: the resolver
     /// creates modules on demand and reuses them, which closes the cycle.
@@ -194,11 +197,16 @@ mod rust_api {
     #[test]
     fn import_module_reads_from_the_module_root_only() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("plugin.mjs"), "import data from './data.json' with { type: 'json' };\nexport const answer = data.n * 2;\n").unwrap();
+        std::fs::write(dir.path().join("plugin.mjs"), "import data from './data.json' with { type: 'json' };\nexport const answer = data.n * 2;\nexport let count = 0;\nexport function bump() { return ++count; }\n").unwrap();
         std::fs::write(dir.path().join("data.json"), "{\"n\": 21}").unwrap();
         let mut vm = Vm::builder().module_root(dir.path()).build().unwrap();
         let namespace = vm.import_module("plugin.mjs", &RunOptions::default()).unwrap();
         assert!(matches!(vm.get(&namespace, "answer").unwrap(), Value::Number(n) if n == 42.0));
+        // A second import is the same module instance, not a re-evaluation.
+        let bump = jsvm::Object::from_value(vm.get(&namespace, "bump").unwrap()).unwrap();
+        vm.call_function(&bump, &[]).unwrap();
+        let again = vm.import_module("./plugin.mjs", &RunOptions::default()).unwrap();
+        assert!(matches!(vm.get(&again, "count").unwrap(), Value::Number(n) if n == 1.0));
         let error = vm.import_module("../etc/passwd", &RunOptions::default()).unwrap_err();
         assert_eq!(error.code(), Some("ERR_ACCESS_DENIED"), "{error}");
         let mut rootless = Vm::new().unwrap();

@@ -63,21 +63,19 @@ pub fn from_wit(error: WitError, context: &mut Context) -> JsError {
     {
         return JsError::from_opaque(value);
     }
-    let code = error.code.map_or(JsValue::undefined(), |c| boa_engine::JsString::from(c.as_str()).into());
+    coded(&error.name, &error.message, error.code.as_deref(), context)
+}
+
+/// A guest error of class `name` (`TypeError`, ...) with Node's `code`,
+/// which its stack's first line shows as Node does (`TypeError [CODE]: ...`).
+pub fn coded(name: &str, message: &str, code: Option<&str>, context: &mut Context) -> JsError {
     let args = [
-        boa_engine::JsString::from(error.name.as_str()).into(),
-        boa_engine::JsString::from(error.message.as_str()).into(),
-        code,
+        boa_engine::JsString::from(name).into(),
+        boa_engine::JsString::from(message).into(),
+        code.map_or(JsValue::undefined(), |c| boa_engine::JsString::from(c).into()),
     ];
     match crate::bootstrap::get().host_error.call(&JsValue::undefined(), &args, context) {
         Ok(object) => JsError::from_opaque(object),
         Err(failure) => failure,
     }
-}
-
-/// A native error as a thrown object carrying Node's `code`.
-pub fn with_code(error: boa_engine::JsNativeError, code: &str, context: &mut Context) -> JsError {
-    let object = error.into_opaque(context);
-    let _ = object.set(js_string!("code"), boa_engine::JsString::from(code), false, context);
-    JsError::from_opaque(object.into())
 }

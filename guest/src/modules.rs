@@ -292,11 +292,15 @@ pub fn default_load(referrer: Option<&str>, request: &ModuleRequest, context: &m
         None => false,
         Some(kind) if kind == "json" => true,
         Some(kind) => {
-            let error = JsNativeError::typ().with_message(format!("Import attribute type \"{kind}\" is unsupported"));
-            return Err(errors::with_code(error, "ERR_IMPORT_ATTRIBUTE_UNSUPPORTED", context));
+            let message = format!("Import attribute type \"{kind}\" is unsupported");
+            return Err(errors::coded("TypeError", &message, Some("ERR_IMPORT_ASSERTION_TYPE_UNSUPPORTED"), context));
         }
     };
     let loaded = host::load_module(referrer, &specifier).map_err(|e| errors::from_wit(e, context))?;
+    if !json && loaded.id.ends_with(".json") {
+        let message = format!("Module \"file://{}\" needs an import attribute of type \"json\"", loaded.id);
+        return Err(errors::coded("TypeError", &message, Some("ERR_IMPORT_ASSERTION_TYPE_MISSING"), context));
+    }
     let key = if json { format!("{}#json", loaded.id) } else { loaded.id.clone() };
     if let Some(module) = LOADED.with_borrow(|m| m.get(&key).cloned()) {
         return Ok(module);

@@ -25,7 +25,7 @@ function errorHeader(error) {
 function nodeFrames(frames) {
   return frames
     .split('\n')
-    .filter((line) => line !== '')
+    .filter((line) => line !== '' && !/^\s+at (codedError|hostError) \(node:internal\/vm:/.test(line))
     .map((line) => line.replace(/^(\s+at )<main> \((.*)\)$/, '$1$2'))
     .join('\n');
 }
