@@ -214,3 +214,32 @@ mod rust_api {
         assert_eq!(error.code(), Some("ERR_MODULE_NOT_FOUND"), "{error}");
     }
 }
+
+/// Re-entering a module from its own evaluation (which crashes Node 20 for
+/// a synthetic module) is refused with Node's status error; the guest never
+/// traps.
+#[test]
+fn reentrant_evaluation_is_refused_not_fatal() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "main.mjs",
+        "import vm from 'node:vm';\n\
+         const s = new vm.SyntheticModule(['x'], function () {\n\
+           this.setExport('x', 1);\n\
+           inner = this.evaluate().then(() => 'inner resolved', (e) => e.code);\n\
+         });\n\
+         let inner;\n\
+         await s.link(() => {});\n\
+         await s.evaluate();\n\
+         console.log(await inner, s.status, s.namespace.x);\n\
+         let m;\n\
+         const ctx = vm.createContext({ again: () => m.evaluate().catch((e) => e.code) });\n\
+         m = new vm.SourceTextModule('export const r = again();', { context: ctx });\n\
+         await m.link(() => {});\n\
+         await m.evaluate();\n\
+         console.log(await m.namespace.r, m.status);\n",
+    );
+    let out = stdout(&run(&[dir.path().join("main.mjs").as_os_str()]));
+    assert_eq!(out, "ERR_VM_MODULE_STATUS evaluated 1\nERR_VM_MODULE_STATUS evaluated\n");
+}

@@ -31,6 +31,15 @@ function requestKey(specifier, attributes) {
   return JSON.stringify([specifier, ...keys.map((k) => [k, attributes[k]])]);
 }
 
+/**
+ * The engine's status of a module, and `evaluating` while a synthetic
+ * module's callback runs (the engine keeps it `linked` then; evaluating it
+ * again from inside would re-enter the callback).
+ */
+function engineStatus(state) {
+  return state.evaluating ? 'evaluating' : native.moduleStatus(state.handle);
+}
+
 class Module {
   constructor(options) {
     if (new.target === Module) {
@@ -48,19 +57,19 @@ class Module {
   }
 
   get status() {
-    return native.moduleStatus(moduleState(this).handle);
+    return engineStatus(moduleState(this));
   }
 
   get error() {
     const state = moduleState(this);
-    if (native.moduleStatus(state.handle) !== 'errored') throw ERR_VM_MODULE_STATUS('must be errored');
+    if (engineStatus(state) !== 'errored') throw ERR_VM_MODULE_STATUS('must be errored');
     if (state.stopError !== undefined) return state.stopError;
     return native.moduleError(state.handle);
   }
 
   get namespace() {
     const state = moduleState(this);
-    const status = native.moduleStatus(state.handle);
+    const status = engineStatus(state);
     if (status === 'unlinked' || status === 'linking') throw ERR_VM_MODULE_STATUS('must not be unlinked or linking');
     const namespace = native.moduleNamespace(state.handle);
     namespaceModules.set(namespace, this);
@@ -84,7 +93,7 @@ class Module {
     else validateUint32(timeout, 'options.timeout', true);
     const { breakOnSigint = false } = options;
     validateBoolean(breakOnSigint, 'options.breakOnSigint');
-    const status = native.moduleStatus(state.handle);
+    const status = engineStatus(state);
     if (status !== 'linked' && status !== 'evaluated' && status !== 'errored') {
       throw ERR_VM_MODULE_STATUS('must be one of linked, evaluated, or errored');
     }
@@ -95,7 +104,7 @@ class Module {
     } catch (error) {
       // A stop (timeout, SIGINT) leaves the module errored with an error the
       // engine cannot show; Node's error stands for it.
-      if (native.moduleStatus(state.handle) === 'errored') state.stopError = error;
+      if (engineStatus(state) === 'errored') state.stopError = error;
       throw error;
     }
     await promise;
@@ -126,6 +135,7 @@ function setupModule(module, options, makeHandle) {
     record,
     error: kNoError,
     stopError: undefined,
+    evaluating: false,
     statusOverride: undefined,
     handle: undefined,
     link: async () => {},
@@ -250,14 +260,24 @@ class SyntheticModule extends Module {
     validateFunction(evaluateCallback, 'evaluateCallback');
     validateObject(options, 'options');
     super(options);
-    setupModule(this, options, (state) =>
-      native.moduleSynthetic(state.record.realm, exportNames, evaluateCallback, this, state.identifier));
+    const module = this;
+    setupModule(this, options, (state) => {
+      function steps() {
+        state.evaluating = true;
+        try {
+          return Reflect.apply(evaluateCallback, module, []);
+        } finally {
+          state.evaluating = false;
+        }
+      }
+      return native.moduleSynthetic(state.record.realm, exportNames, steps, this, state.identifier);
+    });
   }
 
   setExport(name, value) {
     const state = moduleState(this, 'SyntheticModule');
     validateString(name, 'name');
-    const status = native.moduleStatus(state.handle);
+    const status = engineStatus(state);
     if (status === 'unlinked' || status === 'linking') throw ERR_VM_MODULE_STATUS('must be linked');
     native.moduleSetExport(state.handle, name, value);
   }
