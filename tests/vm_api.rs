@@ -244,3 +244,26 @@ fn deeply_nested_input_does_not_crash_the_host() {
     let ctx = vm.create_context().unwrap();
     assert_eq!(vm.eval::<f64>(&ctx, "2").unwrap(), 2.0);
 }
+
+/// `console.log` and the REPL render values as Node's inspect does for the
+/// common kinds: promises with their state, maps, sets, null-prototype
+/// objects, class instances, dates and module namespaces.
+#[test]
+fn values_display_like_nodes_inspect() {
+    let mut vm = Vm::new().unwrap();
+    let ctx = vm.create_context().unwrap();
+    let cases = [
+        ("Promise.resolve(3)", "Promise { 3 }"),
+        ("new Promise(() => {})", "Promise { <pending> }"),
+        ("new Map([[1, 'a']])", "Map(1) { 1 => 'a' }"),
+        ("new Set([1, 2])", "Set(2) { 1, 2 }"),
+        ("Object.assign(Object.create(null), { a: 1 })", "[Object: null prototype] { a: 1 }"),
+        ("new (class Foo { constructor() { this.x = 1; } })()", "Foo { x: 1 }"),
+        ("new Date(0)", "1970-01-01T00:00:00.000Z"),
+        ("(() => {})", "[Function (anonymous)]"),
+    ];
+    for (code, expected) in cases {
+        let value = vm.run_in_context(&ctx, code).unwrap();
+        assert_eq!(vm.display(&value).unwrap(), expected, "{code}");
+    }
+}

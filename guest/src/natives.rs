@@ -31,7 +31,7 @@ pub const ENGINE_VERSION: &str = concat!("boa_engine 0.22.0; jsvm ", env!("CARGO
 /// Builds the `native` object given to the bootstrap.
 pub fn make(context: &mut Context) -> JsResult<JsObject> {
     let main_realm = JsObject::from_proto_and_data(None, RealmBox(context.realm().clone()));
-    let functions: [(&str, usize, fn(&JsValue, &[JsValue], &mut Context) -> JsResult<JsValue>); 12] = [
+    let functions: [(&str, usize, fn(&JsValue, &[JsValue], &mut Context) -> JsResult<JsValue>); 13] = [
         ("contextifyTraps", 1, contextify_traps),
         ("createRealm", 5, create_realm),
         ("checkScript", 1, check_script),
@@ -44,6 +44,7 @@ pub fn make(context: &mut Context) -> JsResult<JsObject> {
         ("hostSet", 3, host_set),
         ("hostCall", 3, host_call),
         ("gc", 0, gc),
+        ("promiseState", 1, promise_state),
     ];
     let mut init = ObjectInitializer::new(context);
     init.property(js_string!("mainRealm"), main_realm, Attribute::READONLY)
@@ -208,6 +209,23 @@ fn contextify_traps(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsR
 
 fn memory_usage(_: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
     Ok(JsValue::from(memory::live_bytes() as f64))
+}
+
+/// `promiseState(promise)` → `['pending']`, `['fulfilled', value]` or
+/// `['rejected', reason]` (for `console.log`, as Node's inspect shows it).
+fn promise_state(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
+    use boa_engine::builtins::promise::PromiseState;
+    let promise = args
+        .get_or_undefined(0)
+        .as_object()
+        .and_then(|o| boa_engine::object::builtins::JsPromise::from_object(o).ok())
+        .ok_or_else(|| JsNativeError::typ().with_message("jsvm: expected a promise"))?;
+    let entries: Vec<JsValue> = match promise.state() {
+        PromiseState::Pending => vec![js_string!("pending").into()],
+        PromiseState::Fulfilled(value) => vec![js_string!("fulfilled").into(), value],
+        PromiseState::Rejected(reason) => vec![js_string!("rejected").into(), reason],
+    };
+    Ok(JsArray::from_iter(entries, context).into())
 }
 
 fn gc(_: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {

@@ -6,27 +6,52 @@ function inspect(value, depth = 0, seen = new Set()) {
     case 'string': return depth === 0 ? value : `'${value}'`;
     case 'bigint': return `${value}n`;
     case 'symbol': return String(value);
-    case 'function': return `[Function: ${value.name || '(anonymous)'}]`;
+    // (Boa's Function.prototype.toString does not show classes as
+    // classes, so they print as functions here.)
+    case 'function': return value.name ? `[Function: ${value.name}]` : '[Function (anonymous)]';
     case 'object': break;
     default: return Object.is(value, -0) ? '-0' : String(value);
   }
   if (value === null) return 'null';
   if (seen.has(value)) return '[Circular *1]';
-  if (value instanceof Error || Object.prototype.toString.call(value) === '[object Error]') {
+  const tag = Object.prototype.toString.call(value);
+  if (value instanceof Error || tag === '[object Error]') {
     return value.stack ?? String(value);
   }
+  if (tag === '[object Date]') return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
+  if (tag === '[object RegExp]') return String(value);
   if (depth > 2) return Array.isArray(value) ? '[Array]' : '[Object]';
   seen.add(value);
+  const show = (v) => inspect(v, depth + 1, seen);
+  const braces = (prefix, items) => (items.length === 0 ? `${prefix}{}` : `${prefix}{ ${items.join(', ')} }`);
+  const props = () => Object.keys(value).map((k) => {
+    const key = /^[A-Za-z_$][\w$]*$/.test(k) ? k : `'${k}'`;
+    return `${key}: ${show(value[k])}`;
+  });
   try {
     if (Array.isArray(value)) {
-      const items = value.map((v) => inspect(v, depth + 1, seen));
+      const items = value.map(show);
       return items.length === 0 ? '[]' : `[ ${items.join(', ')} ]`;
     }
-    const entries = Object.keys(value).map((k) => {
-      const key = /^[A-Za-z_$][\w$]*$/.test(k) ? k : `'${k}'`;
-      return `${key}: ${inspect(value[k], depth + 1, seen)}`;
-    });
-    return entries.length === 0 ? '{}' : `{ ${entries.join(', ')} }`;
+    if (tag === '[object Promise]') {
+      const [state, result] = native.promiseState(value);
+      if (state === 'pending') return 'Promise { <pending> }';
+      return `Promise { ${state === 'rejected' ? '<rejected> ' : ''}${show(result)} }`;
+    }
+    if (tag === '[object Map]') {
+      return braces(`Map(${value.size}) `, [...value].map(([k, v]) => `${show(k)} => ${show(v)}`));
+    }
+    if (tag === '[object Set]') return braces(`Set(${value.size}) `, [...value].map(show));
+    if (tag === '[object Module]') {
+      const keys = Object.getOwnPropertyNames(value);
+      return braces('[Module: null prototype] ', keys.map((k) => {
+        try { return `${k}: ${show(value[k])}`; } catch { return `${k}: <uninitialized>`; }
+      }));
+    }
+    const proto = Object.getPrototypeOf(value);
+    if (proto === null) return braces('[Object: null prototype] ', props());
+    const name = typeof proto.constructor === 'function' ? proto.constructor.name : '';
+    return braces(name && name !== 'Object' ? `${name} ` : '', props());
   } finally {
     seen.delete(value);
   }
