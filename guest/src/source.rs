@@ -21,8 +21,11 @@ fn describe(error: ParseError, source: &str) -> SyntaxProblem {
     };
     let (line, column) = match position {
         Some(p) => (p.line_number(), p.column_number()),
-        // An abrupt end: the last line.
-        None => (source.lines().count().max(1) as u32, 1),
+        // An abrupt end: just past the end of the last line, as V8 reports it.
+        None => {
+            let last = source.lines().last().unwrap_or("");
+            (source.lines().count().max(1) as u32, last.chars().count() as u32 + 1)
+        }
     };
     let message = error.to_string();
     // Boa appends " at line N, col M"; the position is reported separately.

@@ -32,25 +32,36 @@ function codedError(Base, code, message) {
   return error;
 }
 
+/** `a`, `a or b`, `a, b, or c`: Node's lists in ERR_INVALID_ARG_TYPE. */
+function joinList(items) {
+  if (items.length > 2) return `${items.slice(0, -1).join(', ')}, or ${items[items.length - 1]}`;
+  return items.join(' or ');
+}
+
+/** What an argument must be, word for word as Node's ERR_INVALID_ARG_TYPE says it. */
 function formatExpected(expected) {
   const list = Array.isArray(expected) ? expected : [expected];
   const types = [];
   const instances = [];
+  const other = [];
   for (const e of list) {
     if (kTypes.includes(e)) types.push(e.toLowerCase());
-    else instances.push(e);
+    else if (/^([A-Z][a-z0-9]*)+$/.test(e)) instances.push(e);
+    else other.push(e);
   }
-  let msg = '';
-  if (types.length > 0) {
-    msg += types.length > 1 ? `one of type ${types.slice(0, -1).join(', ')} or ${types[types.length - 1]}` : `of type ${types[0]}`;
-    if (instances.length > 0) msg += ' or ';
+  // `object` next to instances reads as "an instance of ... or Object".
+  if (instances.length > 0 && types.includes('object')) {
+    types.splice(types.indexOf('object'), 1);
+    instances.push('Object');
   }
-  if (instances.length > 0) {
-    msg += instances.length > 1
-      ? `an instance of ${instances.slice(0, -1).join(', ')} or ${instances[instances.length - 1]}`
-      : `an instance of ${instances[0]}`;
+  const parts = [];
+  if (types.length > 0) parts.push(`${types.length > 1 ? 'one of type' : 'of type'} ${joinList(types)}`);
+  if (instances.length > 0) parts.push(`an instance of ${joinList(instances)}`);
+  if (other.length > 0) {
+    if (other.length > 1) parts.push(`one of ${joinList(other)}`);
+    else parts.push(`${other[0].toLowerCase() !== other[0] ? 'an ' : ''}${other[0]}`);
   }
-  return msg;
+  return parts.join(' or ');
 }
 
 function ERR_INVALID_ARG_TYPE(name, expected, actual) {

@@ -79,7 +79,13 @@ function decorateError(error, filename, source, lineOffset, location) {
   const lines = source.split(/\r\n|\n|\r/);
   const text = lines[line - 1];
   if (text === undefined) return;
-  const caret = ' '.repeat(Math.max(0, where.column - 1)) + '^';
+  // A SyntaxError (its location given) underlines the whole offending
+  // token, as V8 does; a runtime error gets one caret.
+  const start = Math.max(0, where.column - 1);
+  const token = location === undefined ? null : /^[\w$]+/.exec(text.slice(start));
+  // Past the end of the line (input ended early), V8 marks nothing.
+  const marks = start >= text.length ? 0 : token ? token[0].length : 1;
+  const caret = ' '.repeat(start) + '^'.repeat(marks);
   try {
     Object.defineProperty(error, kDecoration, {
       value: `${filename}:${where.line}\n${text}\n${caret}\n\n`,

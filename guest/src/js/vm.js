@@ -19,7 +19,7 @@ installStack(globalThis);
 let defaultContextNameIndex = 1;
 
 function isContext(object) {
-  validateObject(object, 'object', { allowArray: true, allowFunction: true });
+  validateObject(object, 'object', { allowArray: true });
   return contexts.has(object);
 }
 
@@ -31,19 +31,14 @@ function validateContext(contextifiedObject) {
 }
 
 function validateImportModuleDynamically(value, name) {
-  if (value !== undefined && typeof value !== 'function' && value !== USE_MAIN_CONTEXT_DEFAULT_LOADER) {
-    throw ERR_INVALID_ARG_TYPE(name, ['Function', 'vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER'], value);
-  }
+  if (value !== undefined && value !== USE_MAIN_CONTEXT_DEFAULT_LOADER) validateFunction(value, name);
 }
 
 /** `vm.createContext([contextObject[, options]])`. */
 function createContext(contextObject = {}, options = {}) {
-  if (contextObject !== DONT_CONTEXTIFY && contextObject !== null
-    && (typeof contextObject === 'object' || typeof contextObject === 'function') && contexts.has(contextObject)) {
+  // As in Node, `isContext` validates the argument (its name is "object").
+  if (contextObject !== DONT_CONTEXTIFY && isContext(contextObject)) {
     return contextObject;
-  }
-  if (contextObject !== DONT_CONTEXTIFY) {
-    validateObject(contextObject, 'contextObject', { allowArray: true });
   }
   validateObject(options, 'options');
   const {
