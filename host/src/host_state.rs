@@ -19,10 +19,15 @@ pub type HostFn = Box<dyn FnMut(Vec<Value>) -> Result<Value, JsException> + Send
 pub type ConsoleFn = Box<dyn FnMut(ConsoleLevel, &str) + Send>;
 
 /// The default console: log/info/debug to stdout, warn/error to stderr.
+/// A closed stream (`jsvm run x | head`) drops the line instead of
+/// panicking, as `println!` would.
 pub fn default_console() -> ConsoleFn {
-    Box::new(|level, text| match level {
-        ConsoleLevel::Warn | ConsoleLevel::Error => eprintln!("{text}"),
-        _ => println!("{text}"),
+    use std::io::Write;
+    Box::new(|level, text| {
+        let _ = match level {
+            ConsoleLevel::Warn | ConsoleLevel::Error => writeln!(std::io::stderr(), "{text}"),
+            _ => writeln!(std::io::stdout(), "{text}"),
+        };
     })
 }
 

@@ -16,6 +16,14 @@ function isReadOnly(desc) {
   return desc !== undefined && (('value' in desc && desc.writable === false) || ('get' in desc && desc.set === undefined));
 }
 
+/**
+ * The descriptor the engine defines for a global `var` or function
+ * declaration (CreateGlobalVarBinding / CreateGlobalFunctionBinding).
+ */
+function isDeclaration(desc) {
+  return 'value' in desc && desc.writable === true && desc.enumerable === true && desc.configurable === false;
+}
+
 /** Finds a property along an object's prototype chain (GetRealNamedProperty). */
 function findDescriptor(object, key) {
   for (let o = object; o !== null; o = Reflect.getPrototypeOf(o)) {
@@ -38,20 +46,32 @@ function compatibleDescriptor(targetDesc, sandboxDesc) {
 function contextifyHandler(sandbox) {
   return {
     set(target, key, value) {
-      if (isReadOnly(Reflect.getOwnPropertyDescriptor(target, key))) return false;
-      if (isReadOnly(findDescriptor(sandbox, key))) return false;
-      return Reflect.set(sandbox, key, value);
-    },
-    deleteProperty(target, key) {
       const own = Reflect.getOwnPropertyDescriptor(target, key);
-      if (own !== undefined && !own.configurable) return false;
-      if (!Reflect.deleteProperty(sandbox, key)) return false;
-      if (own !== undefined) Reflect.deleteProperty(target, key);
+      if (isReadOnly(own)) return false;
+      if (isReadOnly(findDescriptor(sandbox, key))) return false;
+      if (!Reflect.set(sandbox, key, value)) return false;
+      // A declared global keeps its value on the global too, as in Node:
+      // deleting it from the sandbox leaves the binding with that value.
+      if (own !== undefined && !own.configurable && 'value' in own) Reflect.defineProperty(target, key, { value });
       return true;
+    },
+    // Node's deleter deletes from the sandbox first; only when that worked
+    // does the deletion go on to the global itself, where a `var` binding
+    // (non-configurable) still makes `delete` return false.
+    deleteProperty(target, key) {
+      if (!Reflect.deleteProperty(sandbox, key)) return false;
+      return Reflect.deleteProperty(target, key);
     },
     defineProperty(target, key, desc) {
       if (isReadOnly(Reflect.getOwnPropertyDescriptor(target, key))) return false;
       if (desc.configurable === false && !Reflect.defineProperty(target, key, desc)) return false;
+      if (isDeclaration(desc)) {
+        // A top-level `var`/function declaration. In Node it reaches the
+        // sandbox as an assignment would: a configurable property, and
+        // none at all for a `var` without a value yet.
+        if (desc.value === undefined) return true;
+        return Reflect.defineProperty(sandbox, key, { ...desc, configurable: true });
+      }
       return Reflect.defineProperty(sandbox, key, desc);
     },
     getOwnPropertyDescriptor(target, key) {

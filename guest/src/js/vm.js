@@ -84,6 +84,7 @@ function makeContext(contextObject, settings) {
   }
   record.referrer = record.global;
   installStack(record.realGlobal);
+  installSilentConsole(record.realGlobal);
   contexts.set(record.global, record);
   return record.global;
 }

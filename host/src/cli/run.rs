@@ -1,5 +1,6 @@
 //! `jsvm run FILE` and `jsvm eval CODE`.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -91,7 +92,8 @@ pub fn eval(args: EvalArgs) -> ExitCode {
     });
     match result {
         Ok(text) => {
-            println!("{text}");
+            // A closed stdout (`| head`) is not an error worth a panic.
+            let _ = writeln!(std::io::stdout(), "{text}");
             ExitCode::SUCCESS
         }
         Err(error) => {
