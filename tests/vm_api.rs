@@ -267,3 +267,24 @@ fn values_display_like_nodes_inspect() {
         assert_eq!(vm.display(&value).unwrap(), expected, "{code}");
     }
 }
+
+/// Top-level declarations reach the context object as Node's interceptors
+/// put them there (a `var` without a value does not), and a context's own
+/// `console` exists but prints nothing, as V8's does.
+#[test]
+fn declarations_and_console_in_a_context_follow_node() {
+    let printed = Arc::new(Mutex::new(Vec::new()));
+    let sink = printed.clone();
+    let mut vm = Vm::builder().console(move |_, text| sink.lock().unwrap().push(text.to_string())).build().unwrap();
+    let ctx = vm.create_context().unwrap();
+    vm.run_in_context(&ctx, "var late = 1; var undef; function decl() {} console.log('hidden')").unwrap();
+    let object = vm.context_object(&ctx).unwrap();
+    assert_eq!(vm.keys(&object).unwrap(), ["decl", "late"]);
+    let configurable: bool = vm.eval(&ctx, "Object.getOwnPropertyDescriptor(this, 'late') !== undefined").unwrap();
+    assert!(configurable);
+    let after_delete: String = vm.eval(&ctx, "[delete globalThis.late, typeof late].join()").unwrap();
+    assert_eq!(after_delete, "false,number");
+    assert!(printed.lock().unwrap().is_empty(), "a context's console printed {:?}", printed.lock().unwrap());
+    vm.run_main("console.log('shown')", "main.js", ProgramKind::Script).unwrap();
+    assert_eq!(*printed.lock().unwrap(), ["shown"]);
+}
