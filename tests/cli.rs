@@ -72,3 +72,23 @@ fn repl_evaluates_lines_and_continues_open_statements() {
     assert!(lines.contains(&"still alive"), "{stdout}");
     assert!(String::from_utf8_lossy(&out.stderr).contains("Uncaught TypeError"));
 }
+
+#[test]
+fn a_closed_stdout_ends_output_quietly() {
+    let mut child = jsvm()
+        .args(["eval", "for (let i = 0; i < 100000; i++) console.log('line', i)"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read one line, then close the pipe, as `| head -1` does.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 6];
+    std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(&first, b"line 0");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(out.status.success(), "{stderr}");
+}

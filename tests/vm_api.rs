@@ -288,3 +288,34 @@ fn declarations_and_console_in_a_context_follow_node() {
     vm.run_main("console.log('shown')", "main.js", ProgramKind::Script).unwrap();
     assert_eq!(*printed.lock().unwrap(), ["shown"]);
 }
+
+/// Node's exact words for invalid arguments and syntax errors, as programs
+/// see them through the in-guest `node:vm`.
+#[test]
+fn argument_errors_and_syntax_carets_read_as_in_node() {
+    let printed = Arc::new(Mutex::new(Vec::new()));
+    let sink = printed.clone();
+    let mut vm = Vm::builder().console(move |_, text| sink.lock().unwrap().push(text.to_string())).build().unwrap();
+    let program = r#"
+        import vm from 'node:vm';
+        const attempts = [
+          () => new vm.Script('1', { importModuleDynamically: 5 }),
+          () => new vm.Script('1', { cachedData: 'x' }),
+          () => vm.runInContext('1', {}),
+          () => vm.createContext(function f() {}),
+          () => new vm.Script('let let = 1', { filename: 's.js' }),
+          () => new vm.Script('foo(', { filename: 's.js' }),
+        ];
+        for (const attempt of attempts) {
+          try { attempt(); } catch (e) { console.log(e.code ? e.message : e.stack.split('\n').slice(0, 3).join('|')); }
+        }
+    "#;
+    vm.run_main(program, "/main.mjs", ProgramKind::Module).unwrap();
+    let printed = printed.lock().unwrap();
+    assert_eq!(printed[0], "The \"options.importModuleDynamically\" property must be of type function. Received type number (5)");
+    assert_eq!(printed[1], "The \"options.cachedData\" property must be an instance of Buffer, TypedArray, or DataView. Received type string ('x')");
+    assert_eq!(printed[2], "The \"contextifiedObject\" argument must be an vm.Context. Received an instance of Object");
+    assert_eq!(printed[3], "The \"object\" argument must be of type object. Received function f");
+    assert_eq!(printed[4], "s.js:1|let let = 1|    ^^^");
+    assert_eq!(printed[5], "s.js:1|foo(|    ");
+}
