@@ -216,11 +216,11 @@ class Script {
       this.cachedDataRejected = !cachedDataMatches(cachedData, makeCachedData('script', code, []));
     }
     if (produceCachedData) {
-      this.cachedDataProduced = true;
       this.cachedData = makeCachedData('script', code, []);
+      this.cachedDataProduced = true;
     }
-    const url = findSourceMapURL(code);
-    if (url !== undefined) this.sourceMapURL = url;
+    // Node always has the own property, `undefined` without a magic comment.
+    this.sourceMapURL = findSourceMapURL(code);
   }
 
   runInThisContext(options) {
