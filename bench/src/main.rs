@@ -5,9 +5,13 @@
 //! 2. CPU-bound scripts in native Boa (as published, and with the project's
 //!    patch and its stop check armed), and in the component with epochs only
 //!    (wall-clock timeouts) and with fuel metering;
-//! 3. timeout precision: requested vs actual for 20/50/200 ms.
+//! 3. timeout precision: requested vs actual for 20/50/200 ms;
+//! 4. the first timeout of a fresh process, and memory while contexts are
+//!    created and dropped (`fresh`).
 //!
 //! `cargo build --release && cargo run --release --manifest-path bench/Cargo.toml`
+
+mod fresh;
 
 use std::time::{Duration, Instant};
 
@@ -30,7 +34,7 @@ const WORKLOADS: &[(&str, &str)] = &[
 
 /// Runaway scripts for timeout precision.
 const RUNAWAYS: &[(&str, &str)] = &[
-    // The loop the host calibrates fuel per ms on, run forever.
+    // The loop the host once calibrated fuel per ms on, run forever.
     ("calibration loop", "(() => { let s = 0; for (let i = 0; ; i++) { s = (s + i * 7) % 1000003; } })()"),
     ("busy loop", "for (;;) {}"),
     ("calls", "(() => { function f(n) { return n + 1; } let i = 0; for (;;) i = f(i); })()"),
@@ -152,7 +156,7 @@ fn main() -> anyhow::Result<()> {
     }
     println!();
     println!("Timeout precision: actual ms for a requested timeout (median of 5)");
-    println!("  {:<18} {:>6} {:>14} {:>14}", "runaway", "asked", "fuel clock", "wall clock");
+    println!("  {:<18} {:>6} {:>14} {:>14}", "runaway", "asked", "CPU clock", "wall clock");
     for (name, code) in RUNAWAYS {
         for asked in [20u64, 50, 200] {
             let options = RunOptions { timeout: Some(Duration::from_millis(asked)), ..RunOptions::default() };
@@ -168,5 +172,9 @@ fn main() -> anyhow::Result<()> {
             println!("  {:<18} {:>6} {:>9.1} ({:>+4.0}%) {:>7.1} ({:>+4.0}%)", name, asked, ms(fuel), (ms(fuel) / asked as f64 - 1.0) * 100.0, ms(wall), (ms(wall) / asked as f64 - 1.0) * 100.0);
         }
     }
+    println!();
+    fresh::first_timeouts()?;
+    println!();
+    fresh::context_churn()?;
     Ok(())
 }

@@ -16,10 +16,11 @@ const SOURCE: &str = concat!(
     include_str!("js/stack.js"),
     include_str!("js/contextify.js"),
     include_str!("js/console.js"),
+    include_str!("js/uncaught.js"),
     include_str!("js/host.js"),
     include_str!("js/modules.js"),
     include_str!("js/vm.js"),
-    "\nreturn { vm, console, hostObject, inspect, moduleHooks, hostError };\n})",
+    "\nreturn { vm, console, hostObject, inspect, moduleHooks, hostError, program: { uncaughtReport, syntaxReport, setMainScript } };\n})",
 );
 
 /// What the bootstrap hands back to Rust.
@@ -35,6 +36,9 @@ pub struct Bootstrap {
     pub module_hooks: JsObject,
     /// `hostError(name, message, code)`: a guest error for a host's report.
     pub host_error: JsFunction,
+    /// What the main program needs: Node's reports of what ends it
+    /// (`js/uncaught.js`) and `setMainScript(filename)` (`js/stack.js`).
+    pub program: JsObject,
 }
 
 thread_local! {
@@ -63,8 +67,9 @@ pub fn install(context: &mut Context) -> JsResult<()> {
     let inspect = JsFunction::from_object(get_object("inspect", context)?).expect("inspect is a function");
     let module_hooks = get_object("moduleHooks", context)?;
     let host_error = JsFunction::from_object(get_object("hostError", context)?).expect("hostError is a function");
+    let program = get_object("program", context)?;
     context.global_object().set(js_string!("console"), console, true, context)?;
-    BOOTSTRAP.with_borrow_mut(|b| *b = Some(Bootstrap { vm, host_object, inspect, module_hooks, host_error }));
+    BOOTSTRAP.with_borrow_mut(|b| *b = Some(Bootstrap { vm, host_object, inspect, module_hooks, host_error, program }));
     Ok(())
 }
 

@@ -13,7 +13,7 @@ use boa_engine::{
 
 use crate::exports::jsvm::vm::vm::{
     ContextBorrow, ContextOptions, FunctionOptions, Guest, GuestContext, GuestScript, MicrotaskMode, ModuleLink,
-    ModuleOptions, RunOptions, ScriptOptions,
+    ModuleOptions, Program, RunOptions, ScriptOptions,
 };
 use boa_engine::optimizer::OptimizerOptions;
 
@@ -300,8 +300,20 @@ impl Guest for Component {
         .unwrap_or(false)
     }
 
-    fn run_main(source: String, filename: String, module: bool) -> Result<Value, WitError> {
-        run(|context| main_program::run(&source, &filename, module, context)).map(|v| values::to_wit(&v))
+    fn run_main(program: Program) -> Result<Value, WitError> {
+        let mut report = None;
+        let result = run(|context| {
+            main_program::run(&program, context).map_err(|(error, text)| {
+                report = text;
+                error
+            })
+        });
+        result.map(|v| values::to_wit(&v)).map_err(|mut error| {
+            if let Some(text) = report {
+                error.stack = text;
+            }
+            error
+        })
     }
 
     fn get(target: u32, key: String) -> Result<Value, WitError> {

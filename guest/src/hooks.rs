@@ -18,6 +18,9 @@ use boa_engine::{
 pub struct RealmSettings {
     /// `codeGeneration.strings`: `eval` and the `Function` constructors.
     pub allow_strings: bool,
+    /// `microtaskMode: 'afterEvaluate'`: the realm's promise jobs go to a
+    /// queue of its own, drained at the end of each run in it.
+    pub own_job_queue: bool,
 }
 
 /// The guest's [`HostHooks`].

@@ -31,7 +31,8 @@ pub struct Jobs {
     promise: RefCell<VecDeque<PromiseJob>>,
     generic: RefCell<VecDeque<GenericJob>>,
     futures: RefCell<Vec<NativeAsyncJob>>,
-    /// Per-realm queues of `afterEvaluate` contexts.
+    /// The pending jobs of `afterEvaluate` contexts, by realm. A realm is
+    /// listed only while it has jobs, so a dropped context is not kept alive.
     isolated: RefCell<Vec<(Realm, VecDeque<PromiseJob>)>>,
 }
 
@@ -47,14 +48,14 @@ impl Jobs {
         }
     }
 
-    /// Gives `realm` a queue of its own (`microtaskMode: 'afterEvaluate'`).
-    pub fn isolate(&self, realm: Realm) {
-        self.isolated.borrow_mut().push((realm, VecDeque::new()));
-    }
-
     fn pop(&self, realm: &Realm) -> Option<PromiseJob> {
         let mut isolated = self.isolated.borrow_mut();
-        isolated.iter_mut().find(|(r, _)| r == realm).and_then(|(_, queue)| queue.pop_front())
+        let index = isolated.iter().position(|(r, _)| r == realm)?;
+        let job = isolated[index].1.pop_front();
+        if isolated[index].1.is_empty() {
+            isolated.swap_remove(index);
+        }
+        job
     }
 
     fn clear(&self) {
@@ -114,13 +115,16 @@ fn poll_all(running: &mut Vec<Running<'_>>) -> JsResult<bool> {
 impl JobExecutor for Jobs {
     fn enqueue_job(self: Rc<Self>, job: Job, _context: &mut Context) {
         match job {
-            Job::PromiseJob(promise_job) => {
-                let mut isolated = self.isolated.borrow_mut();
-                match promise_job.realm().and_then(|realm| isolated.iter_mut().find(|(r, _)| r == realm)) {
-                    Some((_, queue)) => queue.push_back(promise_job),
-                    None => self.promise.borrow_mut().push_back(promise_job),
+            Job::PromiseJob(promise_job) => match promise_job.realm().filter(|realm| has_own_queue(realm)).cloned() {
+                Some(realm) => {
+                    let mut isolated = self.isolated.borrow_mut();
+                    match isolated.iter_mut().find(|(r, _)| r == &realm) {
+                        Some((_, queue)) => queue.push_back(promise_job),
+                        None => isolated.push((realm, VecDeque::from([promise_job]))),
+                    }
                 }
-            }
+                None => self.promise.borrow_mut().push_back(promise_job),
+            },
             Job::AsyncJob(job) | Job::FinalizationRegistryCleanupJob(job) => self.futures.borrow_mut().push(job),
             Job::GenericJob(job) => self.generic.borrow_mut().push_back(job),
             // The guest has no timers: nothing enqueues these.
@@ -136,6 +140,11 @@ impl JobExecutor for Jobs {
         }
         result
     }
+}
+
+/// Whether `realm` belongs to an `afterEvaluate` context.
+fn has_own_queue(realm: &Realm) -> bool {
+    realm.host_defined().get::<crate::hooks::RealmSettings>().is_some_and(|s| s.own_job_queue)
 }
 
 /// Runs the queued jobs of an `afterEvaluate` realm, including jobs they

@@ -228,7 +228,11 @@ fn describe(referrer: &Referrer) -> (Option<JsObject>, Option<String>, bool) {
             module.path().map(|p| p.to_string_lossy().into_owned()),
             !matches!(module.status_name(), "unlinked" | "linking"),
         ),
-        Referrer::Script(script) => (script.host_defined().get::<ReferrerRecord>().map(|r| r.0.clone()), None, true),
+        Referrer::Script(script) => {
+            let defined = script.host_defined();
+            let id = defined.get::<crate::main_program::ProgramId>().map(|p| p.0.clone());
+            (defined.get::<ReferrerRecord>().map(|r| r.0.clone()), id, true)
+        }
         Referrer::Realm(realm) => (realm.host_defined().get::<ReferrerRecord>().map(|r| r.0.clone()), None, true),
     }
 }
@@ -316,6 +320,12 @@ pub fn default_load(referrer: Option<&str>, request: &ModuleRequest, context: &m
     })?;
     LOADED.with_borrow_mut(|m| m.insert(key, module.clone()));
     Ok(module)
+}
+
+/// Registers `module` as the default loader's module `id`: the entry module
+/// of a program, which its own importers must find.
+pub fn register_default(id: &str, module: &Module) {
+    LOADED.with_borrow_mut(|m| m.insert(id.to_string(), module.clone()));
 }
 
 thread_local! {

@@ -101,12 +101,9 @@ fn create_realm(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResul
     let realm = context.create_realm();
     hooks.set_next_global(None);
     let realm = realm?;
-    realm.host_defined_mut().insert(RealmSettings { allow_strings });
+    realm.host_defined_mut().insert(RealmSettings { allow_strings, own_job_queue });
     if let Some(record) = args.get_or_undefined(4).as_object() {
         realm.host_defined_mut().insert(crate::modules::ReferrerRecord(record));
-    }
-    if own_job_queue && let Some(jobs) = context.downcast_job_executor::<crate::jobs::Jobs>() {
-        jobs.isolate(realm.clone());
     }
     if let Some(target) = &target {
         target.set_prototype(Some(realm.intrinsics().constructors().object().prototype()));

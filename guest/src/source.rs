@@ -46,6 +46,15 @@ pub fn check_script(code: &str) -> Result<(), SyntaxProblem> {
         .map_err(|e| describe(e, code))
 }
 
+/// Parses `code` with the module goal against a throwaway scope.
+pub fn check_module(code: &str) -> Result<(), SyntaxProblem> {
+    let mut interner = Interner::default();
+    Parser::new(Source::from_bytes(code))
+        .parse_module(&Scope::new_global(), &mut interner)
+        .map(|_| ())
+        .map_err(|e| describe(e, code))
+}
+
 /// Validates `compileFunction`'s parameters and body on their own, so a body
 /// cannot close the wrapper function it is later placed in.
 pub fn check_function(params: &[String], body: &str) -> Result<(), SyntaxProblem> {

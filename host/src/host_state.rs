@@ -2,7 +2,7 @@
 //! interface): console output, calls into host functions, the stop check.
 
 use wasmtime::component::ResourceTable;
-use wasmtime::{StoreLimits, StoreLimitsBuilder};
+use wasmtime::{ResourceLimiter, StoreLimits, StoreLimitsBuilder};
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
@@ -35,7 +35,7 @@ pub fn default_console() -> ConsoleFn {
 pub struct HostState {
     wasi: WasiCtx,
     table: ResourceTable,
-    pub(crate) store_limits: StoreLimits,
+    pub(crate) memory: GuestMemory,
     pub(crate) console: ConsoleFn,
     pub(crate) functions: Vec<HostFn>,
     pub(crate) releaser: Releaser,
@@ -69,7 +69,7 @@ impl HostState {
         HostState {
             wasi,
             table: ResourceTable::new(),
-            store_limits: limits_builder.build(),
+            memory: GuestMemory { limits: limits_builder.build(), size: 0 },
             console,
             functions,
             releaser,
@@ -85,6 +85,49 @@ impl HostState {
     pub(crate) fn guest_panic(&self) -> Option<String> {
         let text = String::from_utf8_lossy(&self.guest_stderr.contents()).into_owned();
         text.lines().rev().find(|l| !l.trim().is_empty() && !l.starts_with("note:")).map(str::to_owned)
+    }
+}
+
+/// The store's limits on the guest (wasmtime's [`StoreLimits`]), and how
+/// far the guest's linear memory has grown.
+pub(crate) struct GuestMemory {
+    limits: StoreLimits,
+    /// Bytes of linear memory (all the instance's memories). Wasm memory
+    /// never shrinks; what the guest frees it reuses.
+    pub(crate) size: usize,
+}
+
+impl ResourceLimiter for GuestMemory {
+    fn memory_growing(&mut self, current: usize, desired: usize, maximum: Option<usize>) -> wasmtime::Result<bool> {
+        let allowed = self.limits.memory_growing(current, desired, maximum)?;
+        if allowed {
+            self.size += desired.saturating_sub(current);
+        }
+        Ok(allowed)
+    }
+
+    fn memory_grow_failed(&mut self, error: wasmtime::Error) -> wasmtime::Result<()> {
+        self.limits.memory_grow_failed(error)
+    }
+
+    fn table_growing(&mut self, current: usize, desired: usize, maximum: Option<usize>) -> wasmtime::Result<bool> {
+        self.limits.table_growing(current, desired, maximum)
+    }
+
+    fn table_grow_failed(&mut self, error: wasmtime::Error) -> wasmtime::Result<()> {
+        self.limits.table_grow_failed(error)
+    }
+
+    fn instances(&self) -> usize {
+        self.limits.instances()
+    }
+
+    fn tables(&self) -> usize {
+        self.limits.tables()
+    }
+
+    fn memories(&self) -> usize {
+        self.limits.memories()
     }
 }
 

@@ -18,8 +18,11 @@ use crate::sigint;
 /// How guest time is measured.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Clock {
-    /// By fuel (deterministic): `fuel_per_ms` converts a timeout to fuel;
-    /// `None` until the first timeout needs it (then it is calibrated).
+    /// Fuel metering on. A `fuel` budget is exact; a millisecond `timeout`
+    /// becomes fuel at `fuel_per_ms` when the embedder set a rate
+    /// (deterministic across machines), and is otherwise measured by the
+    /// calling thread's CPU time (precise on every workload, from the first
+    /// run in a process, and unaffected by other load on the machine).
     Fuel { fuel_per_ms: Option<u64> },
     /// By the wall clock; fuel metering is off (faster).
     Wall,
@@ -51,6 +54,9 @@ pub(crate) enum Budget {
 struct Scope {
     id: u32,
     start: Meter,
+    /// The thread's CPU time at the start, for a millisecond budget that
+    /// the CPU clock measures.
+    start_cpu: Option<Duration>,
     budget: Option<Budget>,
     sigint: bool,
 }
@@ -102,13 +108,11 @@ impl Limits {
     /// A host call begins: its root scope (id 0) carries the caller's budget.
     pub fn begin_call(&mut self, now: Meter, budget: Option<Budget>, sigint: bool) {
         self.end_call();
-        if matches!(budget, Some(Budget::Millis(_))) {
-            self.resolve_rate();
-        }
         if sigint {
             sigint::enter();
         }
-        self.scopes.push(Scope { id: 0, start: now, budget, sigint });
+        let start_cpu = self.cpu_start(budget);
+        self.scopes.push(Scope { id: 0, start: now, start_cpu, budget, sigint });
         self.next_id = 1;
         self.pending = None;
         self.stop_requested_at = None;
@@ -126,25 +130,26 @@ impl Limits {
         self.stop_requested_at = None;
     }
 
-    /// The fuel rate a millisecond budget needs, calibrated on first use
-    /// (not at start-up: most runs never set a timeout).
-    fn resolve_rate(&mut self) {
-        if let Clock::Fuel { fuel_per_ms: None } = self.clock {
-            self.clock = Clock::Fuel { fuel_per_ms: Some(crate::vm::calibrated_fuel_per_ms()) };
-        }
+    /// Whether millisecond budgets are measured by the thread's CPU time.
+    fn cpu_clock(&self) -> bool {
+        matches!(self.clock, Clock::Fuel { fuel_per_ms: None })
+    }
+
+    /// The CPU reading a scope with `budget` starts from, if it needs one.
+    fn cpu_start(&self, budget: Option<Budget>) -> Option<Duration> {
+        (self.cpu_clock() && matches!(budget, Some(Budget::Millis(_)))).then(work_clock)
     }
 
     /// `enter-run`: a run with a timeout and/or breakOnSigint starts.
     pub fn enter(&mut self, now: Meter, timeout_ms: Option<u32>, sigint: bool) -> u32 {
-        if timeout_ms.is_some() {
-            self.resolve_rate();
-        }
         let id = self.next_id;
         self.next_id += 1;
         if sigint {
             sigint::enter();
         }
-        self.scopes.push(Scope { id, start: now, budget: timeout_ms.map(Budget::Millis), sigint });
+        let budget = timeout_ms.map(Budget::Millis);
+        let start_cpu = self.cpu_start(budget);
+        self.scopes.push(Scope { id, start: now, start_cpu, budget, sigint });
         id
     }
 
@@ -169,8 +174,13 @@ impl Limits {
         }
     }
 
-    fn expired(&self, scope: &Scope, now: Meter) -> bool {
+    /// Whether `scope` used up its budget. `cpu` is the thread's CPU time
+    /// now, read once per check by the caller when some scope needs it.
+    fn expired(&self, scope: &Scope, now: Meter, cpu: Option<Duration>) -> bool {
         let Some(budget) = scope.budget else { return false };
+        if let (Budget::Millis(ms), Some(start), Some(cpu)) = (budget, scope.start_cpu, cpu) {
+            return cpu.saturating_sub(start) > Duration::from_millis(u64::from(ms));
+        }
         match (self.budget_fuel(budget), now.fuel, scope.start.fuel) {
             (Some(allowed), Some(used), Some(start)) => used.saturating_sub(start) > allowed,
             _ => match budget {
@@ -194,7 +204,8 @@ impl Limits {
         {
             Some(Stop { scope: scope.id, reason: StopReason::Interrupted })
         } else {
-            self.scopes.iter().find(|s| self.expired(s, now)).map(|s| Stop { scope: s.id, reason: StopReason::Timeout })
+            let cpu = self.scopes.iter().any(|s| s.start_cpu.is_some()).then(work_clock);
+            self.scopes.iter().find(|s| self.expired(s, now, cpu)).map(|s| Stop { scope: s.id, reason: StopReason::Timeout })
         };
         if stop.is_some() {
             self.pending = stop;
@@ -241,11 +252,14 @@ impl Limits {
                 self.stop_requested_at = Some(now);
             }
         }
-        let past_deadline = self.scopes.iter().any(|s| match s.budget {
-            Some(Budget::Millis(ms)) if matches!(self.clock, Clock::Wall) => {
-                now.duration_since(s.start.at) > Duration::from_millis(u64::from(ms)) * 2 + HARD_STOP_SLACK
+        let cpu = self.scopes.iter().any(|s| s.start_cpu.is_some()).then(work_clock);
+        let past_deadline = self.scopes.iter().any(|s| {
+            let Some(Budget::Millis(ms)) = s.budget else { return false };
+            let deadline = Duration::from_millis(u64::from(ms)) * 2 + HARD_STOP_SLACK;
+            match (s.start_cpu, cpu) {
+                (Some(start), Some(cpu)) => cpu.saturating_sub(start) > deadline,
+                _ => matches!(self.clock, Clock::Wall) && now.duration_since(s.start.at) > deadline,
             }
-            _ => false,
         });
         if past_deadline {
             self.hard_stop =
@@ -253,4 +267,19 @@ impl Limits {
         }
         past_deadline
     }
+}
+
+/// The calling thread's CPU time where the platform has it (wasmtime runs
+/// the guest on the thread that calls the Vm), else the wall clock.
+pub(crate) fn work_clock() -> Duration {
+    #[cfg(unix)]
+    {
+        let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+        // SAFETY: clock_gettime writes one timespec into `ts`.
+        if unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) } == 0 {
+            return Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32);
+        }
+    }
+    static EPOCH: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    EPOCH.get_or_init(Instant::now).elapsed()
 }

@@ -19,6 +19,9 @@ use crate::JsException;
 /// A directory the default loader reads modules from.
 pub struct ModuleRoot {
     dir: Dir,
+    /// Where the root is on the host (canonical), to name a host file by
+    /// its id.
+    path: std::path::PathBuf,
 }
 
 /// A module the default loader read: its id and its source text.
@@ -32,7 +35,16 @@ pub struct LoadedSource {
 impl ModuleRoot {
     /// Opens `path` as the root.
     pub fn open(path: &Path) -> std::io::Result<ModuleRoot> {
-        Ok(ModuleRoot { dir: Dir::open_ambient_dir(path, ambient_authority())? })
+        let dir = Dir::open_ambient_dir(path, ambient_authority())?;
+        Ok(ModuleRoot { dir, path: std::fs::canonicalize(path)? })
+    }
+
+    /// The id of a host file inside the root (`/lib/x.js`), if it is inside.
+    pub fn id_of(&self, file: &Path) -> Option<String> {
+        let file = std::fs::canonicalize(file).ok()?;
+        let inside = file.strip_prefix(&self.path).ok()?;
+        let parts: Vec<String> = inside.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+        (!parts.is_empty()).then(|| format!("/{}", parts.join("/")))
     }
 
     /// Resolves `specifier` (imported by the module `referrer`, or by code

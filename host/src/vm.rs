@@ -2,7 +2,7 @@
 //! bounded by its own store limits.
 
 use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Instant;
 
 use wasmtime::component::ResourceAny;
@@ -81,19 +81,23 @@ impl VmBuilder {
         self
     }
 
-    /// Whether timeouts are measured by fuel (default `true`): deterministic
-    /// (with [`VmBuilder::fuel_per_ms`], the same cut-off on every machine),
-    /// but fuel metering slows the guest down (see BENCHMARKS.md). With
-    /// `false`, timeouts come from the wall clock and the guest runs faster.
+    /// Whether wasmtime meters fuel (default `true`). Fuel gives exact
+    /// budgets ([`RunOptions::fuel`]) and, with [`VmBuilder::fuel_per_ms`],
+    /// deterministic timeouts; without a rate, a `timeout` is measured by
+    /// the calling thread's CPU time. Metering slows the guest down (see
+    /// BENCHMARKS.md). With `false`, timeouts come from the wall clock, as
+    /// in Node, and the guest runs faster.
     pub fn fuel(mut self, fuel: bool) -> Self {
         self.fuel = fuel;
         self
     }
 
-    /// How much fuel a millisecond of `timeout` buys. Default: measured once
-    /// per process on a calibration workload, by the first call that has a
-    /// `timeout` (it takes ~150 ms, outside that call's budget). Setting it
-    /// skips that and makes timeouts deterministic across machines.
+    /// How much fuel a millisecond of `timeout` buys. Setting it makes
+    /// timeouts deterministic: the same script stops at the same point on
+    /// every machine, though how long that takes in real time varies with
+    /// the code (fuel per millisecond differs between workloads). Default:
+    /// unset, and a `timeout` is measured by the calling thread's CPU time
+    /// (precise from the first run, whatever the code).
     pub fn fuel_per_ms(mut self, fuel_per_ms: u64) -> Self {
         self.fuel_per_ms = Some(fuel_per_ms.max(1));
         self
@@ -135,7 +139,7 @@ fn instantiate(state: HostState) -> Result<(Store<HostState>, Jsvm)> {
     let fuel = matches!(state.limits.clock, Clock::Fuel { .. });
     let shared = engine::shared(fuel)?;
     let mut store = Store::new(&shared.engine, state);
-    store.limiter(|state| &mut state.store_limits);
+    store.limiter(|state| &mut state.memory);
     // Every epoch tick, check whether the guest must be stopped by force.
     store.set_epoch_deadline(1);
     store.epoch_deadline_callback(|mut ctx| {
@@ -179,52 +183,6 @@ pub(crate) fn refuel(store: &mut impl AsContextMut<Data = HostState>) {
         state.fuel_base = consumed;
         state.fuel_tank = tank;
     }
-}
-
-/// Fuel per millisecond of CPU work on this machine, measured once per
-/// process on a small loop (~30 ms a run): the median of three runs after a
-/// warm-up. Falls back to a conservative rate if the measurement fails.
-pub(crate) fn calibrated_fuel_per_ms() -> u64 {
-    /// Used only if calibration fails: a rate measured on a 2-core CI machine.
-    const FALLBACK: u64 = 150_000;
-    static RATE: OnceLock<u64> = OnceLock::new();
-    *RATE.get_or_init(|| {
-        let measure = || -> Result<u64> {
-            let mut vm = VmBuilder::default().fuel_per_ms(1).console(|_, _| {}).build()?;
-            let ctx = vm.create_context()?;
-            let workload = "(() => { let s = 0; for (let i = 0; i < 100000; i++) { s = (s + i * 7) % 1000003; } return s; })()";
-            vm.run_in_context(&ctx, workload)?;
-            let mut rates = Vec::new();
-            for _ in 0..3 {
-                let before = meter(&mut vm.store).fuel.unwrap_or(0);
-                let start = work_clock();
-                vm.run_in_context(&ctx, workload)?;
-                let elapsed_ms = (work_clock() - start).as_secs_f64() * 1000.0;
-                let used = meter(&mut vm.store).fuel.unwrap_or(0).saturating_sub(before);
-                rates.push((used as f64 / elapsed_ms.max(0.001)) as u64);
-            }
-            rates.sort_unstable();
-            Ok(rates[1].max(1))
-        };
-        measure().unwrap_or(FALLBACK)
-    })
-}
-
-/// The calling thread's CPU time where the platform has it (wasmtime runs
-/// the guest on this thread), else the wall clock: fuel measures work, so
-/// its rate is taken per millisecond of work, unaffected by other load on
-/// the machine during calibration.
-fn work_clock() -> std::time::Duration {
-    #[cfg(unix)]
-    {
-        let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
-        // SAFETY: clock_gettime writes one timespec into `ts`.
-        if unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) } == 0 {
-            return std::time::Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32);
-        }
-    }
-    static EPOCH: OnceLock<Instant> = OnceLock::new();
-    EPOCH.get_or_init(Instant::now).elapsed()
 }
 
 /// One JavaScript engine instance: the Node `vm` API over a WebAssembly
@@ -367,7 +325,9 @@ impl Vm {
 
     /// Runs a whole program in the main context, where `import vm from
     /// 'node:vm'` and `console` work, then its promise jobs; an unhandled
-    /// rejection fails the run as in Node.
+    /// rejection fails the run as in Node. When it fails, the exception's
+    /// `stack` is what Node prints for an uncaught exception (the place it
+    /// was thrown, then the value inspected).
     pub fn run_main(&mut self, source: &str, filename: &str, kind: ProgramKind) -> Result<Value> {
         self.run_main_with(source, filename, kind, &RunOptions::default())
     }
@@ -376,8 +336,16 @@ impl Vm {
     /// included): `timeout` or `fuel`, and `break_on_sigint`.
     pub fn run_main_with(&mut self, source: &str, filename: &str, kind: ProgramKind, options: &RunOptions) -> Result<Value> {
         let module = kind == ProgramKind::Module;
+        // A module is named by its id in the module root; a script by its
+        // host path, whose id (when it lies inside the root) its relative
+        // `import()`s resolve against.
+        let id = match kind {
+            ProgramKind::Module => Some(filename.to_string()),
+            ProgramKind::Script => self.store.data().module_root.as_ref().and_then(|r| r.id_of(std::path::Path::new(filename))),
+        };
+        let program = exported::Program { source: source.to_string(), filename: filename.to_string(), id, module };
         let budget = self.root_budget(options, true)?;
-        let value = self.call_limited(budget, options.break_on_sigint, |g, s| g.call_run_main(s, source, filename, module))?;
+        let value = self.call_limited(budget, options.break_on_sigint, |g, s| g.call_run_main(s, &program))?;
         Ok(self.value(value))
     }
 
@@ -596,6 +564,14 @@ impl Vm {
     pub fn set_global(&mut self, context: &Context, name: &str, value: impl Into<Value>) -> Result<()> {
         let object = self.context_object(context)?;
         self.set(&object, name, value)
+    }
+
+    /// Bytes of linear memory the guest has grown to: what
+    /// [`VmBuilder::memory_limit`] caps. WebAssembly memory never shrinks,
+    /// so this is a high-water mark; memory the guest frees (dropped
+    /// contexts, garbage) is reused before it grows again.
+    pub fn memory_size(&self) -> usize {
+        self.store.data().memory.size
     }
 
     /// The engine's epoch counter: another thread may call

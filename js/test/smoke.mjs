@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { vm } from '../dist/jsvm.js';
 import { setModuleSource } from '../src/host.js';
 
-const two = vm.runMain('1 + 1', 'smoke.js', false);
+const two = vm.runMain({ source: '1 + 1', filename: 'smoke.js', id: undefined, module: false });
 assert.deepEqual(two, { tag: 'number', val: 2 });
 
 const context = vm.Context.create(undefined, {

@@ -15,9 +15,7 @@ function inspect(value, depth = 0, seen = new Set()) {
   if (value === null) return 'null';
   if (seen.has(value)) return '[Circular *1]';
   const tag = Object.prototype.toString.call(value);
-  if (value instanceof Error || tag === '[object Error]') {
-    return value.stack ?? String(value);
-  }
+  if (value instanceof Error || tag === '[object Error]') return inspectError(value, depth, seen);
   if (tag === '[object Date]') return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
   if (tag === '[object RegExp]') return String(value);
   if (depth > 2) return Array.isArray(value) ? '[Array]' : '[Object]';
@@ -54,6 +52,46 @@ function inspect(value, depth = 0, seen = new Set()) {
     return braces(name && name !== 'Object' ? `${name} ` : '', props());
   } finally {
     seen.delete(value);
+  }
+}
+
+/**
+ * An error as util.inspect shows it: its stack, named after its class when
+ * that differs from its `name` (`MyError [Error]: ...`, Node's
+ * improveStack), in brackets when it has no frames, then its own
+ * enumerable properties.
+ */
+function inspectError(error, depth, seen) {
+  let stack;
+  try { stack = error.stack; } catch { stack = undefined; }
+  if (typeof stack !== 'string' || stack === '') stack = Error.prototype.toString.call(error);
+  let name;
+  try { name = `${error.name ?? 'Error'}`; } catch { name = 'Error'; }
+  let constructorName = null;
+  for (let o = error; o !== null; o = Object.getPrototypeOf(o)) {
+    const desc = Object.getOwnPropertyDescriptor(o, 'constructor');
+    if (desc !== undefined && typeof desc.value === 'function' && desc.value.name !== '') {
+      constructorName = desc.value.name;
+      break;
+    }
+  }
+  const len = name.length;
+  if (constructorName !== null && constructorName !== name && name.endsWith('Error') && stack.startsWith(name)
+    && (stack.length === len || stack[len] === ':' || stack[len] === '\n')) {
+    stack = constructorName.includes(name)
+      ? `${constructorName}${stack.slice(len)}`
+      : `${constructorName} [${name}]${stack.slice(len)}`;
+  }
+  // A decorated stack starts with its source header; frames follow the message.
+  if (!/\n\s+at /.test(stack)) stack = `[${stack}]`;
+  const keys = Object.keys(error).filter((k) => k !== 'stack' && k !== 'message');
+  if (keys.length === 0 || depth > 2) return stack;
+  seen.add(error);
+  try {
+    const entries = keys.map((k) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : `'${k}'`}: ${inspect(error[k], depth + 1, seen)}`);
+    return stack.includes('\n') ? `${stack} {\n${entries.map((e) => `  ${e}`).join(',\n')}\n}` : `${stack} { ${entries.join(', ')} }`;
+  } finally {
+    seen.delete(error);
   }
 }
 

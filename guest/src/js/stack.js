@@ -21,12 +21,28 @@ function errorHeader(error) {
   return `${name}: ${message}`;
 }
 
-/** Boa prints top-level code as `<main> (file:l:c)`; Node prints `file:l:c`. */
+/**
+ * The file of `jsvm run`'s main script: Node runs it inside a CommonJS
+ * wrapper, so its top-level frames read `at Object.<anonymous> (file:l:c)`.
+ */
+let mainScriptFile;
+
+function setMainScript(filename) {
+  mainScriptFile = filename;
+}
+
+/**
+ * Boa's frames as V8 prints them: top-level code (Boa's `<main> (file:l:c)`)
+ * as `file:l:c`; no frame for code without a source position (a derived
+ * class's implicit constructor) or for the engine's nameless natives.
+ */
 function nodeFrames(frames) {
   return frames
     .split('\n')
-    .filter((line) => line !== '' && !/^\s+at (codedError|hostError) \(node:internal\/vm:/.test(line))
-    .map((line) => line.replace(/^(\s+at )<main> \((.*)\)$/, '$1$2'))
+    .filter((line) => line !== '' && !/^\s+at (codedError|hostError) \(node:internal\/vm:/.test(line)
+      && !/:\?:\?\)$/.test(line) && !/^\s+at\s+\(native\)$/.test(line))
+    .map((line) => line.replace(/^(\s+at )<main> \((.*)\)$/, (_, at, where) => (
+      mainScriptFile !== undefined && where.startsWith(`${mainScriptFile}:`) ? `${at}Object.<anonymous> (${where})` : `${at}${where}`)))
     .join('\n');
 }
 
@@ -67,6 +83,22 @@ function topLocation(error) {
 }
 
 /**
+ * The `file:line`, source line and caret lines Node prints above an error
+ * (without the blank line that follows them), for a 1-based `line` of
+ * `source` and a 1-based `column`; `marks` carets (at least one, none past
+ * the end of the line). The header shows `shownLine` (the line with the
+ * script's lineOffset). Undefined when the line is not in the source.
+ */
+function sourceHeader(filename, source, line, column, marks = 1, shownLine = line) {
+  const text = source.split(/\r\n|\n|\r/)[line - 1];
+  if (text === undefined) return undefined;
+  const start = Math.max(0, column - 1);
+  // Past the end of the line (input ended early), V8 marks nothing.
+  const caret = ' '.repeat(start) + '^'.repeat(start >= text.length ? 0 : marks);
+  return `${filename}:${shownLine}\n${text}\n${caret}\n`;
+}
+
+/**
  * Node's displayErrors decoration: `file:line`, the source line and a caret
  * in front of the stack of an error that escaped a script. Applied once.
  */
@@ -76,19 +108,15 @@ function decorateError(error, filename, source, lineOffset, location) {
   const where = location ?? topLocation(error);
   if (!where || (location === undefined && where.file !== filename)) return;
   const line = where.line - lineOffset;
-  const lines = source.split(/\r\n|\n|\r/);
-  const text = lines[line - 1];
+  const text = source.split(/\r\n|\n|\r/)[line - 1];
   if (text === undefined) return;
   // A SyntaxError (its location given) underlines the whole offending
   // token, as V8 does; a runtime error gets one caret.
-  const start = Math.max(0, where.column - 1);
-  const token = location === undefined ? null : /^[\w$]+/.exec(text.slice(start));
-  // Past the end of the line (input ended early), V8 marks nothing.
-  const marks = start >= text.length ? 0 : token ? token[0].length : 1;
-  const caret = ' '.repeat(start) + '^'.repeat(marks);
+  const token = location === undefined ? null : /^[\w$]+/.exec(text.slice(Math.max(0, where.column - 1)));
+  const header = sourceHeader(filename, source, line, where.column, token ? token[0].length : 1, where.line);
   try {
     Object.defineProperty(error, kDecoration, {
-      value: `${filename}:${where.line}\n${text}\n${caret}\n\n`,
+      value: `${header}\n`,
       configurable: true,
     });
   } catch {

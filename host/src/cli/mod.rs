@@ -47,10 +47,24 @@ impl VmArgs {
     }
 }
 
-/// Prints an error the way Node prints an uncaught one.
+/// Prints what ended a program the way Node prints an uncaught exception
+/// (the guest's report of a main program's failure is its `stack`).
 pub fn report(error: &Error) {
     match error {
-        Error::Js(exception) => eprintln!("Uncaught {}", exception.stack),
+        Error::Js(exception) => eprintln!("{}", exception.stack),
         other => eprintln!("jsvm: {other}"),
+    }
+}
+
+/// Prints an error at the REPL's prompt, as Node's REPL does: `Uncaught `
+/// and the value inspected.
+pub fn report_at_prompt(vm: &mut Vm, error: &Error) {
+    let Error::Js(exception) = error else { return report(error) };
+    if exception.name == "SyntaxError" {
+        return eprintln!("Uncaught SyntaxError: {}", exception.message);
+    }
+    match vm.display(&exception.value) {
+        Ok(text) => eprintln!("Uncaught {text}"),
+        Err(_) => eprintln!("Uncaught {}: {}", exception.name, exception.message),
     }
 }

@@ -7,7 +7,7 @@ use jsvm::{Error, ProgramKind, RunOptions, Vm};
 use rustyline::DefaultEditor;
 use rustyline::error::ReadlineError;
 
-use super::{VmArgs, report};
+use super::{VmArgs, report, report_at_prompt};
 
 /// Arguments of `jsvm repl`.
 #[derive(clap::Args)]
@@ -69,9 +69,9 @@ pub fn repl(args: ReplArgs) -> ExitCode {
                     Err(error) if is_incomplete(&error) => continue,
                     Ok(value) => match vm.display(&value) {
                         Ok(text) => println!("{text}"),
-                        Err(error) => report(&error),
+                        Err(error) => report_at_prompt(&mut vm, &error),
                     },
-                    Err(error) => report(&error),
+                    Err(error) => report_at_prompt(&mut vm, &error),
                 }
                 let _ = editor.add_history_entry(buffer.trim_end());
                 buffer.clear();

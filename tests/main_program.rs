@@ -1,0 +1,200 @@
+//! `jsvm run` as a user meets it, compared with `node` running the same
+//! files: a module graph whose cycle leads back to the entry module, module
+//! code reading global `let`/`const`/`class` declared after it was
+//! compiled, relative `import()` from a classic script under `--root`, and
+//! what an uncaught exception or a syntax error prints.
+//!
+//! Node prints a few lines about itself that jsvm does not: its internal
+//! stack frames (`node:internal/...`), the `Node.js v20...` trailer and the
+//! `--trace-uncaught` hint. [`node_stderr`] removes those; everything else
+//! of stderr must be identical.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn write(dir: &Path, name: &str, text: &str) {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+fn jsvm(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_jsvm")).current_dir(cwd).arg("run").args(args).output().unwrap()
+}
+
+fn node(cwd: &Path, args: &[&str]) -> Output {
+    Command::new("node").current_dir(cwd).args(args).output().expect("node (20) is on PATH")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Node's stderr without the lines that are about Node itself. Modules are
+/// named by their id in the module root (`/main.mjs`), where Node shows a
+/// file URL: `module_root` turns Node's URLs into those ids.
+fn node_stderr(out: &Output, module_root: &Path) -> String {
+    let prefix = format!("file://{}", std::fs::canonicalize(module_root).unwrap().display());
+    let mut lines: Vec<String> = Vec::new();
+    for line in text(&out.stderr).replace(&prefix, "").lines() {
+        let internal_frame = line.trim_start().starts_with("at ") && line.contains("node:internal/");
+        if internal_frame {
+            // `    at ... (node:internal/...) {` opens an error's properties.
+            if line.ends_with(" {")
+                && let Some(last) = lines.last_mut()
+            {
+                last.push_str(" {");
+            }
+            continue;
+        }
+        if line.starts_with("Node.js v") || line.starts_with("(Use `node --trace-uncaught") {
+            continue;
+        }
+        lines.push(line.to_string());
+    }
+    while lines.last().is_some_and(|l| l.is_empty()) {
+        lines.pop();
+    }
+    lines.join("\n")
+}
+
+fn jsvm_stderr(out: &Output) -> String {
+    text(&out.stderr).trim_end().to_string()
+}
+
+/// Runs `file` under both, from `cwd`, and checks that stdout, the exit
+/// status and stderr (as [`node_stderr`] reads it) match.
+fn same_as_node(cwd: &Path, file: &str) {
+    let ours = jsvm(cwd, &[file]);
+    let theirs = node(cwd, &[file]);
+    let module_root = cwd.join(file).parent().unwrap().to_path_buf();
+    assert_eq!(text(&ours.stdout), text(&theirs.stdout), "stdout of {file}; stderr: {}", text(&ours.stderr));
+    assert_eq!(jsvm_stderr(&ours), node_stderr(&theirs, &module_root), "stderr of {file}");
+    assert_eq!(ours.status.code(), theirs.status.code(), "exit status of {file}");
+}
+
+#[test]
+fn a_cycle_back_to_the_entry_module_evaluates_it_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "app/main.mjs",
+        "import { b } from './lib/b.mjs';\nimport { c } from './lib/c.mjs';\nexport const a = 'a';\n\
+         console.log('main evaluated', b(), c(), import.meta.url.endsWith('/main.mjs'));\n",
+    );
+    write(root, "app/lib/b.mjs", "import { a } from '../main.mjs';\nexport function b() { return a + 'b'; }\n");
+    // The same entry module under another spelling of its path.
+    write(
+        root,
+        "app/lib/c.mjs",
+        "import { a } from '../lib/../main.mjs';\nimport * as again from './../main.mjs';\n\
+         export function c() { return a + 'c' + (again.a === a); }\n",
+    );
+    same_as_node(&root.join("app"), "main.mjs");
+    same_as_node(root, "app/main.mjs");
+    same_as_node(&root.join("app/lib"), "../main.mjs");
+}
+
+#[test]
+fn a_module_imported_under_two_spellings_is_one_module() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "main.mjs",
+        "import { count as one, url as u1 } from './dir/x.mjs';\nimport { count as two, url as u2 } from './dir/sub/y.mjs';\n\
+         console.log(one(), two(), u1 === u2);\n",
+    );
+    write(root, "dir/x.mjs", "let n = 0;\nconsole.log('x evaluated');\nexport const count = () => ++n;\nexport const url = import.meta.url;\n");
+    write(root, "dir/sub/y.mjs", "export { count, url } from '../../dir/x.mjs';\n");
+    same_as_node(root, "main.mjs");
+}
+
+#[test]
+fn module_code_sees_global_lexical_declarations_made_after_it_was_compiled() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "main.mjs",
+        "import vm from 'node:vm';\nimport { report, later } from './reader.mjs';\n\
+         vm.runInThisContext('const x = 3; let y = 4; class K {} var z = 5; function add(a, b) { return a + b; }');\n\
+         console.log(typeof add, typeof z, typeof x, typeof y, typeof K);\n\
+         console.log(report());\n\
+         vm.runInThisContext('y = 40');\n\
+         console.log(later());\n\
+         const ctx = vm.createContext({});\n\
+         const m = new vm.SourceTextModule('globalThis.seen = typeof w + \":\" + (typeof w === \"number\" ? w : \"\");', { context: ctx });\n\
+         await m.link(() => {});\n\
+         vm.runInContext('let w = 7;', ctx);\n\
+         await m.evaluate();\n\
+         console.log(vm.runInContext('seen', ctx));\n",
+    );
+    write(
+        root,
+        "reader.mjs",
+        "export function report() { return [typeof x, typeof y, typeof K, x + y]; }\nexport function later() { return y; }\n",
+    );
+    // SourceTextModule needs --experimental-vm-modules in Node 20.
+    let ours = jsvm(root, &["main.mjs"]);
+    let theirs = node(root, &["--experimental-vm-modules", "--no-warnings", "main.mjs"]);
+    assert_eq!(text(&ours.stdout), text(&theirs.stdout), "stderr: {}", text(&ours.stderr));
+    assert!(ours.status.success());
+}
+
+#[test]
+fn import_in_a_classic_script_resolves_against_the_script_wherever_the_root_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "app/scripts/run.js", "import('./helper.mjs').then((m) => console.log(m.name));\n");
+    write(root, "app/scripts/helper.mjs", "export const name = 'helper next to the script';\n");
+    write(root, "app/helper.mjs", "export const name = 'helper at the root';\n");
+    let root_arg = root.join("app");
+    let ours = jsvm(root, &["--root", root_arg.to_str().unwrap(), "app/scripts/run.js"]);
+    assert_eq!(text(&ours.stdout), "helper next to the script\n", "stderr: {}", text(&ours.stderr));
+    same_as_node(root, "app/scripts/run.js");
+}
+
+#[test]
+fn uncaught_exceptions_print_as_node_prints_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let programs = [
+        ("subclass.js", "class MyErr extends Error {}; throw new MyErr(\"boom\")\n"),
+        ("number.js", "throw 42\n"),
+        ("string.js", "console.log('before');\nthrow \"abc\"\n"),
+        ("object.js", "throw { toString() { return \"x\"; }, a: 1 }\n"),
+        ("nested.js", "function f() {\n  throw new TypeError(\"bad\");\n}\nf();\n"),
+        ("rethrow.js", "function f() {\n  const e = new Error(\"late\");\n  throw e;\n}\nf();\n"),
+        ("props.js", "const e = new Error(\"x\"); e.code = \"E_X\"; e.extra = 1;\nthrow e;\n"),
+        ("rejected.js", "Promise.reject(new Error(\"r\"));\n"),
+        ("module.mjs", "export const a = 1;\nthrow new RangeError(\"m\");\n"),
+        ("module_nested.mjs", "function f() {\n  const e = new Error(\"late\");\n  throw e;\n}\nf();\n"),
+    ];
+    for (name, source) in programs {
+        write(root, name, source);
+        same_as_node(root, name);
+        // The same from another working directory.
+        let elsewhere = tempfile::tempdir().unwrap();
+        same_as_node(elsewhere.path(), root.join(name).to_str().unwrap());
+    }
+}
+
+#[test]
+fn a_syntax_error_shows_the_file_line_and_the_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for name in ["bad.js", "bad.mjs"] {
+        write(root, name, "let a = 1;\nlet b = 2 error;\n");
+        let ours = jsvm(root, &[name]);
+        let theirs = node(root, &[name]);
+        let (ours, theirs) = (jsvm_stderr(&ours), node_stderr(&theirs, root));
+        // The header (file:line, source line, the token underlined) is
+        // Node's exactly; the message is Boa's wording (see CONFORMANCE.md).
+        let header = |s: &str| s.lines().take(4).map(str::to_owned).collect::<Vec<_>>();
+        assert_eq!(header(&ours), header(&theirs), "{name}: {ours}");
+        assert!(ours.lines().nth(4).is_some_and(|l| l.starts_with("SyntaxError: ")), "{name}: {ours}");
+        assert_eq!(ours.lines().count(), 5, "{name}: {ours}");
+    }
+}
