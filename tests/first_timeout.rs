@@ -47,8 +47,9 @@ fn rust_api(index: usize, wall_clock: bool) -> f64 {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    let line = stdout.lines().find_map(|l| l.strip_prefix("took ")).unwrap_or_else(|| panic!("child said: {stdout}"));
-    line.parse().unwrap()
+    // libtest prints the child's line after the test's name.
+    let took = stdout.split("took ").nth(1).and_then(|rest| rest.split_whitespace().next());
+    took.unwrap_or_else(|| panic!("child said: {stdout}")).parse().unwrap()
 }
 
 /// Not a test of its own: the body of [`rust_api`]'s child process.

@@ -16,12 +16,7 @@ const RUNAWAYS: &[(&str, &str)] = &[
 ];
 
 fn vms() -> Vec<(&'static str, Vm)> {
-    let mut fuel = Vm::builder().console(|_, _| {}).build().unwrap();
-    // The first timeout under fuel in a process calibrates fuel per ms
-    // (~150 ms, once); do it here so that the stops measured below are
-    // only the stops.
-    let ctx = fuel.create_context().unwrap();
-    fuel.run_in_context_with(&ctx, "0", &timeout_50ms()).unwrap();
+    let fuel = Vm::builder().console(|_, _| {}).build().unwrap();
     vec![("fuel", fuel), ("wall clock", Vm::builder().fuel(false).console(|_, _| {}).build().unwrap())]
 }
 
@@ -39,9 +34,10 @@ fn thread_cpu_time() -> Duration {
 }
 
 /// Runs `code` with a 50 ms timeout and checks the error and the time taken.
-/// Fuel counts the guest's work, so under fuel the time that must fall in
-/// the bounds is the thread's CPU time (a busy CI machine stretches wall
-/// time, not work); under the wall clock it is wall time.
+/// With fuel metering on (and no fuel rate set) a timeout is measured in
+/// the thread's CPU time, so that is the time that must fall in the bounds
+/// (a busy CI machine stretches wall time, not work); under the wall clock
+/// it is wall time.
 fn assert_stops(vm: &mut Vm, ctx: &jsvm::Context, code: &str, label: &str) {
     let fuel = label.contains("(fuel)");
     let (start, start_cpu) = (Instant::now(), thread_cpu_time());
@@ -188,4 +184,22 @@ fn a_stuck_native_call_is_stopped_by_force_and_reported() {
     assert!(start.elapsed() < Duration::from_secs(2), "{:?}", start.elapsed());
     let fresh = vm.create_context().unwrap();
     assert_eq!(vm.eval::<f64>(&fresh, "1 + 1").unwrap(), 2.0);
+}
+
+#[test]
+fn a_timeout_under_a_set_fuel_rate_cuts_off_at_the_same_point_every_time() {
+    // With `fuel_per_ms`, a millisecond timeout is a fuel budget: the same
+    // script stops at the same iteration in every Vm, whatever the clock.
+    let options = RunOptions { timeout: Some(Duration::from_millis(20)), ..RunOptions::default() };
+    let mut counts = Vec::new();
+    for _ in 0..3 {
+        let mut vm = Vm::builder().fuel_per_ms(200_000).console(|_, _| {}).build().unwrap();
+        let ctx = vm.create_context().unwrap();
+        vm.run_in_context(&ctx, "var n = 0").unwrap();
+        let err = vm.run_in_context_with(&ctx, "for (;;) n++", &options).unwrap_err();
+        assert_eq!(err.code(), Some("ERR_SCRIPT_EXECUTION_TIMEOUT"), "{err}");
+        counts.push(vm.eval::<f64>(&ctx, "n").unwrap());
+    }
+    assert!(counts[0] > 0.0);
+    assert!(counts.iter().all(|&c| c == counts[0]), "cut-offs differ: {counts:?}");
 }

@@ -65,8 +65,12 @@ struct Scope {
 /// checkpoint before it is stopped by force.
 const HARD_STOP_SLACK: Duration = Duration::from_millis(250);
 
-/// The least fuel a guest may run past a budget before a forced stop.
-const HARD_STOP_MIN_FUEL: u64 = 50_000_000;
+/// The least fuel a guest may run past a budget before a forced stop. It
+/// must exceed what the guest burns between two checkpoints: 10,000 ticks
+/// can be cheap loop edges or costly calls (a write to a contextified
+/// global runs a JavaScript Proxy trap: 50 million fuel was seen to be too
+/// little for one interval of `for (;;) n++` in a context).
+const HARD_STOP_MIN_FUEL: u64 = 500_000_000;
 
 /// A request to stop a Vm from another thread.
 #[derive(Clone, Debug, Default)]
