@@ -13,7 +13,7 @@ fn run(dir: &Path, program: &str, args: &[&str]) {
 fn jco_transpiled_component_evaluates_in_node() {
     let js = Path::new(env!("CARGO_MANIFEST_DIR")).join("../js");
     if !js.join("node_modules/@bytecodealliance/jco-transpile").is_dir() {
-        run(&js, "npm", &["install", "--no-audit", "--no-fund"]);
+        run(&js, "npm", &["ci", "--no-audit", "--no-fund"]);
     }
     run(&js, "node", &["scripts/build.mjs", env!("JSVM_GUEST_WASM")]);
     run(&js, "node", &["test/smoke.mjs"]);

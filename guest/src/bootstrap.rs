@@ -7,7 +7,8 @@ use std::collections::HashMap;
 
 use boa_engine::{Context, JsObject, JsResult, JsValue, Source, js_string, object::builtins::JsFunction};
 
-use crate::natives;
+use crate::jsvm::vm::types::ObjectKind;
+use crate::{natives, values};
 
 /// The bootstrap source: every file shares one function scope.
 const SOURCE: &str = concat!(
@@ -45,7 +46,7 @@ thread_local! {
     static BOOTSTRAP: RefCell<Option<Bootstrap>> = const { RefCell::new(None) };
     /// Host object proxies, both ways, so identity survives crossings.
     static HOST_BY_ID: RefCell<HashMap<u32, JsObject>> = RefCell::new(HashMap::new());
-    static HOST_BY_OBJECT: RefCell<HashMap<JsObject, u32>> = RefCell::new(HashMap::new());
+    static HOST_BY_OBJECT: RefCell<HashMap<JsObject, (u32, ObjectKind)>> = RefCell::new(HashMap::new());
 }
 
 /// Evaluates the bootstrap in the main realm and installs `console`.
@@ -69,6 +70,7 @@ pub fn install(context: &mut Context) -> JsResult<()> {
     let host_error = JsFunction::from_object(get_object("hostError", context)?).expect("hostError is a function");
     let program = get_object("program", context)?;
     context.global_object().set(js_string!("console"), console, true, context)?;
+    values::set_main_error_prototype(context.intrinsics().constructors().error().prototype());
     BOOTSTRAP.with_borrow_mut(|b| *b = Some(Bootstrap { vm, host_object, inspect, module_hooks, host_error, program }));
     Ok(())
 }
@@ -85,18 +87,23 @@ pub fn vm_function(name: &str, context: &mut Context) -> JsResult<JsFunction> {
 }
 
 /// The guest-side proxy for host object `id`, made once.
-pub fn host_object(id: u32, context: &mut Context) -> JsResult<JsValue> {
+pub fn host_object(id: u32, kind: ObjectKind, context: &mut Context) -> JsResult<JsValue> {
     if let Some(existing) = HOST_BY_ID.with_borrow(|m| m.get(&id).cloned()) {
         return Ok(existing.into());
     }
-    let proxy = get().host_object.call(&JsValue::undefined(), &[JsValue::from(id)], context)?;
+    let kind_name = match kind {
+        ObjectKind::Function => "function",
+        ObjectKind::Array => "array",
+        _ => "object",
+    };
+    let proxy = get().host_object.call(&JsValue::undefined(), &[JsValue::from(id), js_string!(kind_name).into()], context)?;
     let object = proxy.as_object().expect("hostObject returns an object");
     HOST_BY_ID.with_borrow_mut(|m| m.insert(id, object.clone()));
-    HOST_BY_OBJECT.with_borrow_mut(|m| m.insert(object, id));
+    HOST_BY_OBJECT.with_borrow_mut(|m| m.insert(object, (id, kind)));
     Ok(proxy)
 }
 
-/// The host id of a guest-side host proxy, if `object` is one.
-pub fn host_object_id(object: &JsObject) -> Option<u32> {
+/// The host id and kind of a guest-side host proxy, if `object` is one.
+pub fn host_object_id(object: &JsObject) -> Option<(u32, ObjectKind)> {
     HOST_BY_OBJECT.with_borrow(|m| m.get(object).copied())
 }

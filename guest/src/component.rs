@@ -18,7 +18,7 @@ use crate::exports::jsvm::vm::vm::{
 use boa_engine::optimizer::OptimizerOptions;
 
 use crate::hooks::Hooks;
-use crate::jsvm::vm::types::{JsError as WitError, Value};
+use crate::jsvm::vm::types::{JsError as WitError, PropertyDescriptor, Value};
 use crate::{bootstrap, errors, host_modules, limits, main_program, values};
 
 /// Frames of JavaScript recursion before `Maximum call stack size exceeded`.
@@ -85,6 +85,12 @@ fn run<T>(f: impl FnOnce(&mut Context) -> JsResult<T>) -> Result<T, WitError> {
             errors::to_wit(error, context)
         })
     })
+}
+
+/// `Reflect[name](...args)` of the main realm.
+fn reflect(name: &str, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
+    let reflect = context.intrinsics().objects().reflect();
+    method(&reflect, name, args, context)
 }
 
 /// A plain object of the main realm with the given properties.
@@ -316,18 +322,73 @@ impl Guest for Component {
         })
     }
 
-    fn get(target: u32, key: String) -> Result<Value, WitError> {
+    fn node_vm() -> Value {
+        with_context(|_| values::to_wit(&bootstrap::get().vm.into()))
+    }
+
+    fn get(target: u32, key: Value) -> Result<Value, WitError> {
         run(|context| {
-            let value = values::object(target)?.get(JsString::from(key.as_str()), context)?;
-            Ok(values::to_wit(&value))
+            let key = values::key_from_wit(key, context)?;
+            Ok(values::to_wit(&values::object(target)?.get(key, context)?))
         })
     }
 
-    fn set(target: u32, key: String, value: Value) -> Result<(), WitError> {
+    fn set(target: u32, key: Value, value: Value) -> Result<bool, WitError> {
         run(|context| {
+            let key = values::key_to_js(key, context)?;
             let value = values::from_wit(value, context)?;
-            values::object(target)?.set(JsString::from(key.as_str()), value, true, context)?;
-            Ok(())
+            Ok(reflect("set", &[values::object(target)?.into(), key, value], context)?.to_boolean())
+        })
+    }
+
+    fn has(target: u32, key: Value) -> Result<bool, WitError> {
+        run(|context| {
+            let key = values::key_from_wit(key, context)?;
+            values::object(target)?.has_property(key, context)
+        })
+    }
+
+    fn delete_property(target: u32, key: Value) -> Result<bool, WitError> {
+        run(|context| {
+            let key = values::key_to_js(key, context)?;
+            Ok(reflect("deleteProperty", &[values::object(target)?.into(), key], context)?.to_boolean())
+        })
+    }
+
+    fn own_keys(target: u32) -> Result<Vec<Value>, WitError> {
+        run(|context| {
+            let keys = reflect("ownKeys", &[values::object(target)?.into()], context)?;
+            let keys = JsArray::from_object(keys.as_object().expect("Reflect.ownKeys returns an array"))?;
+            (0..keys.length(context)?).map(|i| Ok(values::to_wit(&keys.get(i, context)?))).collect()
+        })
+    }
+
+    fn get_own_property(target: u32, key: Value) -> Result<Option<PropertyDescriptor>, WitError> {
+        run(|context| {
+            let key = values::key_to_js(key, context)?;
+            let descriptor = reflect("getOwnPropertyDescriptor", &[values::object(target)?.into(), key], context)?;
+            values::descriptor_to_wit(&descriptor, context)
+        })
+    }
+
+    fn define_property(target: u32, key: Value, descriptor: PropertyDescriptor) -> Result<bool, WitError> {
+        run(|context| {
+            let key = values::key_to_js(key, context)?;
+            let descriptor = values::descriptor_from_wit(descriptor, context)?;
+            Ok(reflect("defineProperty", &[values::object(target)?.into(), key, descriptor.into()], context)?.to_boolean())
+        })
+    }
+
+    fn get_prototype_of(target: u32) -> Result<Value, WitError> {
+        run(|context| Ok(values::to_wit(&reflect("getPrototypeOf", &[values::object(target)?.into()], context)?)))
+    }
+
+    fn construct(target: u32, args: Vec<Value>) -> Result<Value, WitError> {
+        run(|context| {
+            let constructor = values::object(target)?;
+            let args = values::from_wit_list(args, context)?;
+            let args = JsArray::from_iter(args, context);
+            Ok(values::to_wit(&reflect("construct", &[constructor.into(), args.into()], context)?))
         })
     }
 

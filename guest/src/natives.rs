@@ -31,7 +31,7 @@ pub const ENGINE_VERSION: &str = concat!("boa_engine 0.22.0; jsvm ", env!("CARGO
 /// Builds the `native` object given to the bootstrap.
 pub fn make(context: &mut Context) -> JsResult<JsObject> {
     let main_realm = JsObject::from_proto_and_data(None, RealmBox(context.realm().clone()));
-    let functions: [(&str, usize, fn(&JsValue, &[JsValue], &mut Context) -> JsResult<JsValue>); 13] = [
+    let functions: [(&str, usize, fn(&JsValue, &[JsValue], &mut Context) -> JsResult<JsValue>); 18] = [
         ("contextifyTraps", 1, contextify_traps),
         ("createRealm", 5, create_realm),
         ("checkScript", 1, check_script),
@@ -40,9 +40,14 @@ pub fn make(context: &mut Context) -> JsResult<JsObject> {
         ("compileFunction", 8, compile_function),
         ("memoryUsage", 0, memory_usage),
         ("print", 2, print),
-        ("hostGet", 2, host_get),
+        ("hostGetOwnProperty", 2, host_get_own_property),
         ("hostSet", 3, host_set),
+        ("hostHas", 2, host_has),
+        ("hostDeleteProperty", 2, host_delete_property),
+        ("hostOwnKeys", 1, host_own_keys),
+        ("hostDefineProperty", 3, host_define_property),
         ("hostCall", 3, host_call),
+        ("hostConstruct", 2, host_construct),
         ("gc", 0, gc),
         ("promiseState", 1, promise_state),
     ];
@@ -245,42 +250,77 @@ fn print(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsVal
 }
 
 /// Turns a host-side failure into a thrown guest value.
-fn host_result(result: Result<crate::jsvm::vm::types::Value, crate::jsvm::vm::types::JsError>, context: &mut Context) -> JsResult<JsValue> {
-    match result {
-        Ok(value) => values::from_wit(value, context),
-        Err(error) => Err(errors::from_wit(error, context)),
-    }
+fn host_result<T>(result: Result<T, crate::jsvm::vm::types::JsError>, context: &mut Context) -> JsResult<T> {
+    result.map_err(|error| errors::from_wit(error, context))
 }
 
-fn host_get(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
-    let id = args.get_or_undefined(0).to_u32(context)?;
-    let key = string_arg(args, 1, context)?;
-    host_result(host::get(id, &key), context)
+/// The host handle (first argument) and property key (second) of a trap.
+fn handle_and_key(args: &[JsValue], context: &mut Context) -> JsResult<(u32, crate::jsvm::vm::types::Value)> {
+    Ok((args.get_or_undefined(0).to_u32(context)?, values::key_to_wit(args.get_or_undefined(1))))
+}
+
+/// The elements of an array argument, for the host.
+fn list_arg(value: &JsValue, context: &mut Context) -> JsResult<Vec<crate::jsvm::vm::types::Value>> {
+    let Some(object) = value.as_object() else { return Ok(Vec::new()) };
+    let array = JsArray::from_object(object)?;
+    let mut list = Vec::new();
+    for i in 0..array.length(context)? {
+        list.push(values::to_wit(&array.get(i, context)?));
+    }
+    Ok(list)
+}
+
+/// `hostGetOwnProperty(id, key)` → a descriptor object or undefined.
+fn host_get_own_property(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
+    let (id, key) = handle_and_key(args, context)?;
+    match host_result(host::get_own_property(id, &key), context)? {
+        Some(descriptor) => Ok(values::descriptor_from_wit(descriptor, context)?.into()),
+        None => Ok(JsValue::undefined()),
+    }
 }
 
 fn host_set(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
-    let id = args.get_or_undefined(0).to_u32(context)?;
-    let key = string_arg(args, 1, context)?;
+    let (id, key) = handle_and_key(args, context)?;
     let value = values::to_wit(args.get_or_undefined(2));
-    match host::set(id, &key, &value) {
-        Ok(done) => Ok(JsValue::from(done)),
-        Err(error) => Err(errors::from_wit(error, context)),
-    }
+    Ok(host_result(host::set(id, &key, &value), context)?.into())
+}
+
+fn host_has(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
+    let (id, key) = handle_and_key(args, context)?;
+    Ok(host_result(host::has(id, &key), context)?.into())
+}
+
+fn host_delete_property(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
+    let (id, key) = handle_and_key(args, context)?;
+    Ok(host_result(host::delete_property(id, &key), context)?.into())
+}
+
+fn host_own_keys(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
+    let id = args.get_or_undefined(0).to_u32(context)?;
+    let keys = host_result(host::own_keys(id), context)?;
+    let keys = values::from_wit_list(keys, context)?;
+    Ok(JsArray::from_iter(keys, context).into())
+}
+
+fn host_define_property(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
+    let (id, key) = handle_and_key(args, context)?;
+    let Some(descriptor) = values::descriptor_to_wit(args.get_or_undefined(2), context)? else {
+        return Err(JsNativeError::typ().with_message("Property description must be an object").into());
+    };
+    Ok(host_result(host::define_property(id, &key, &descriptor), context)?.into())
 }
 
 fn host_call(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
     let id = args.get_or_undefined(0).to_u32(context)?;
     let this = values::to_wit(args.get_or_undefined(1));
-    let list = match args.get_or_undefined(2).as_object() {
-        Some(o) => {
-            let array = JsArray::from_object(o)?;
-            let mut list = Vec::new();
-            for i in 0..array.length(context)? {
-                list.push(values::to_wit(&array.get(i, context)?));
-            }
-            list
-        }
-        None => Vec::new(),
-    };
-    host_result(host::call(id, &this, &list), context)
+    let list = list_arg(args.get_or_undefined(2), context)?;
+    let value = host_result(host::call(id, &this, &list), context)?;
+    values::from_wit(value, context)
+}
+
+fn host_construct(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
+    let id = args.get_or_undefined(0).to_u32(context)?;
+    let list = list_arg(args.get_or_undefined(1), context)?;
+    let value = host_result(host::construct(id, &list), context)?;
+    values::from_wit(value, context)
 }

@@ -1,16 +1,18 @@
 //! Values crossing the WIT boundary: primitives by value, guest objects and
-//! symbols by handle in a table that keeps them alive until released, and
-//! host objects as proxies made by the bootstrap's `hostObject`.
+//! symbols by handle in a table that keeps them alive until released (one
+//! handle per object, so identity holds), well-known symbols by name, and
+//! host objects and symbols as guest stand-ins made once per host handle.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 
 use boa_engine::{
     Context, JsBigInt, JsNativeError, JsObject, JsResult, JsString, JsSymbol, JsValue,
-    builtins::promise::Promise, object::builtins::JsFunction, value::JsVariant,
+    builtins::promise::Promise, object::builtins::JsFunction, property::PropertyKey, value::JsVariant,
 };
 
 use crate::bootstrap;
-use crate::jsvm::vm::types::{ObjectKind, ObjectRef, SymbolRef, Value};
+use crate::jsvm::vm::types::{HostObjectRef, HostSymbolRef, ObjectKind, ObjectRef, PropertyDescriptor, SymbolRef, Value};
 
 /// A slot of the handle table.
 enum Slot {
@@ -19,40 +21,85 @@ enum Slot {
     Free,
 }
 
-/// Guest objects and symbols the host holds, by index.
+/// Guest objects and symbols the host holds, by index, and the index of
+/// each, so the same object always crosses as the same handle. A handle
+/// counts its crossings: the host releases it once per crossing, and the
+/// object is let go when every crossing was released.
 #[derive(Default)]
 struct HandleTable {
     slots: Vec<Slot>,
+    counts: Vec<u32>,
     free: Vec<u32>,
+    objects: HashMap<JsObject, u32>,
+    symbols: HashMap<JsSymbol, u32>,
 }
 
 thread_local! {
     static HANDLES: RefCell<HandleTable> = RefCell::new(HandleTable::default());
+    /// Guest stand-ins of host symbols, both ways.
+    static HOST_SYMBOLS: RefCell<(HashMap<u32, JsSymbol>, HashMap<JsSymbol, u32>)> = RefCell::new(Default::default());
+    /// The main realm's `Error.prototype`: errors under it are the node:vm
+    /// layer's own (`vm-error`).
+    static MAIN_ERROR_PROTOTYPE: RefCell<Option<JsObject>> = const { RefCell::new(None) };
+}
+
+/// Remembers the main realm's `Error.prototype` (at bootstrap).
+pub fn set_main_error_prototype(prototype: JsObject) {
+    MAIN_ERROR_PROTOTYPE.with_borrow_mut(|p| *p = Some(prototype));
 }
 
 fn insert(slot: Slot) -> u32 {
-    HANDLES.with_borrow_mut(|table| match table.free.pop() {
-        Some(index) => {
-            table.slots[index as usize] = slot;
-            index
+    HANDLES.with_borrow_mut(|table| {
+        let existing = match &slot {
+            Slot::Object(object) => table.objects.get(object).copied(),
+            Slot::Symbol(symbol) => table.symbols.get(symbol).copied(),
+            Slot::Free => None,
+        };
+        if let Some(handle) = existing {
+            table.counts[handle as usize] += 1;
+            return handle;
         }
-        None => {
-            table.slots.push(slot);
-            (table.slots.len() - 1) as u32
-        }
+        let index = match table.free.pop() {
+            Some(index) => index,
+            None => {
+                table.slots.push(Slot::Free);
+                table.counts.push(0);
+                (table.slots.len() - 1) as u32
+            }
+        };
+        table.counts[index as usize] = 1;
+        match &slot {
+            Slot::Object(object) => table.objects.insert(object.clone(), index),
+            Slot::Symbol(symbol) => table.symbols.insert(symbol.clone(), index),
+            Slot::Free => None,
+        };
+        table.slots[index as usize] = slot;
+        index
     })
 }
 
-/// Drops the given handles; unknown or already released ones are ignored.
+/// Releases one crossing of each handle listed (a handle may be listed
+/// more than once); unknown or already released ones are ignored.
 pub fn release(handles: &[u32]) {
     HANDLES.with_borrow_mut(|table| {
         for &handle in handles {
-            if let Some(slot) = table.slots.get_mut(handle as usize)
-                && !matches!(slot, Slot::Free)
-            {
-                *slot = Slot::Free;
-                table.free.push(handle);
+            let Some(count) = table.counts.get_mut(handle as usize) else { continue };
+            if *count > 1 {
+                *count -= 1;
+                continue;
             }
+            *count = 0;
+            let slot = &mut table.slots[handle as usize];
+            match std::mem::replace(slot, Slot::Free) {
+                Slot::Object(object) => {
+                    table.objects.remove(&object);
+                }
+                Slot::Symbol(symbol) => {
+                    table.symbols.remove(&symbol);
+                }
+                Slot::Free => continue,
+            }
+            table.free.push(handle);
         }
     });
 }
@@ -76,13 +123,47 @@ fn symbol(handle: u32) -> JsResult<JsSymbol> {
     })
 }
 
+/// The well-known symbols, by the name they cross under.
+fn well_known() -> [(&'static str, JsSymbol); 15] {
+    [
+        ("asyncIterator", JsSymbol::async_iterator()),
+        ("hasInstance", JsSymbol::has_instance()),
+        ("isConcatSpreadable", JsSymbol::is_concat_spreadable()),
+        ("iterator", JsSymbol::iterator()),
+        ("match", JsSymbol::r#match()),
+        ("matchAll", JsSymbol::match_all()),
+        ("replace", JsSymbol::replace()),
+        ("search", JsSymbol::search()),
+        ("species", JsSymbol::species()),
+        ("split", JsSymbol::split()),
+        ("toPrimitive", JsSymbol::to_primitive()),
+        ("toStringTag", JsSymbol::to_string_tag()),
+        ("unscopables", JsSymbol::unscopables()),
+        ("dispose", JsSymbol::dispose()),
+        ("asyncDispose", JsSymbol::async_dispose()),
+    ]
+}
+
+fn is_main_realm_error(object: &JsObject) -> bool {
+    let Some(main) = MAIN_ERROR_PROTOTYPE.with_borrow(Clone::clone) else { return false };
+    let mut current = object.prototype();
+    for _ in 0..32 {
+        match current {
+            Some(prototype) if prototype == main => return true,
+            Some(prototype) => current = prototype.prototype(),
+            None => return false,
+        }
+    }
+    false
+}
+
 fn kind_of(object: &JsObject) -> ObjectKind {
     if object.is_callable() {
         ObjectKind::Function
     } else if object.is_array() {
         ObjectKind::Array
     } else if object.is::<boa_engine::builtins::error::Error>() {
-        ObjectKind::Error
+        if is_main_realm_error(object) { ObjectKind::VmError } else { ObjectKind::Error }
     } else if object.is::<Promise>() {
         ObjectKind::Promise
     } else if object.is_ordinary() {
@@ -90,6 +171,17 @@ fn kind_of(object: &JsObject) -> ObjectKind {
     } else {
         ObjectKind::Other
     }
+}
+
+fn symbol_to_wit(symbol: JsSymbol) -> Value {
+    if let Some((name, _)) = well_known().into_iter().find(|(_, s)| s == &symbol) {
+        return Value::WellKnownSymbol(name.to_string());
+    }
+    let description = symbol.description().map(|d| d.to_std_string_lossy());
+    if let Some(handle) = HOST_SYMBOLS.with_borrow(|(_, by_symbol)| by_symbol.get(&symbol).copied()) {
+        return Value::HostSymbol(HostSymbolRef { handle, description });
+    }
+    Value::Symbol(SymbolRef { handle: insert(Slot::Symbol(symbol)), description })
 }
 
 /// Converts a guest value for the host, registering objects and symbols.
@@ -102,18 +194,29 @@ pub fn to_wit(value: &JsValue) -> Value {
         JsVariant::Float64(f) => Value::Number(f),
         JsVariant::String(s) => Value::String(s.to_std_string_lossy()),
         JsVariant::BigInt(b) => Value::Bigint(b.to_string_radix(10)),
-        JsVariant::Symbol(s) => {
-            let description = s.description().map(|d| d.to_std_string_lossy());
-            Value::Symbol(SymbolRef { handle: insert(Slot::Symbol(s)), description })
-        }
+        JsVariant::Symbol(s) => symbol_to_wit(s),
         JsVariant::Object(o) => {
-            if let Some(id) = bootstrap::host_object_id(&o) {
-                return Value::HostObject(id);
+            if let Some((handle, kind)) = bootstrap::host_object_id(&o) {
+                return Value::HostObject(HostObjectRef { handle, kind });
             }
             let kind = kind_of(&o);
             Value::Object(ObjectRef { handle: insert(Slot::Object(o)), kind })
         }
     }
+}
+
+/// The guest stand-in of host symbol `handle`, made once.
+fn host_symbol(reference: HostSymbolRef) -> JsResult<JsSymbol> {
+    if let Some(symbol) = HOST_SYMBOLS.with_borrow(|(by_handle, _)| by_handle.get(&reference.handle).cloned()) {
+        return Ok(symbol);
+    }
+    let symbol = JsSymbol::new(reference.description.map(|d| JsString::from(d.as_str())))
+        .ok_or_else(|| JsNativeError::range().with_message("jsvm: out of symbols"))?;
+    HOST_SYMBOLS.with_borrow_mut(|(by_handle, by_symbol)| {
+        by_handle.insert(reference.handle, symbol.clone());
+        by_symbol.insert(symbol.clone(), reference.handle);
+    });
+    Ok(symbol)
 }
 
 /// Converts a host value into the guest.
@@ -129,14 +232,79 @@ pub fn from_wit(value: Value, context: &mut Context) -> JsResult<JsValue> {
                 .ok_or_else(|| JsNativeError::syntax().with_message(format!("invalid BigInt digits: {digits}")))?,
         ),
         Value::Symbol(s) => JsValue::from(symbol(s.handle)?),
+        Value::WellKnownSymbol(name) => {
+            let found = well_known().into_iter().find(|(n, _)| *n == name).map(|(_, s)| s);
+            JsValue::from(found.ok_or_else(|| JsNativeError::typ().with_message(format!("jsvm: no well-known symbol {name}")))?)
+        }
+        Value::HostSymbol(reference) => JsValue::from(host_symbol(reference)?),
         Value::Object(o) => JsValue::from(object(o.handle)?),
-        Value::HostObject(id) => bootstrap::host_object(id, context)?,
+        Value::HostObject(reference) => bootstrap::host_object(reference.handle, reference.kind, context)?,
     })
 }
 
 /// Converts a list of host values into the guest.
 pub fn from_wit_list(values: Vec<Value>, context: &mut Context) -> JsResult<Vec<JsValue>> {
     values.into_iter().map(|v| from_wit(v, context)).collect()
+}
+
+/// A property key from the host: a string or a symbol.
+pub fn key_from_wit(key: Value, context: &mut Context) -> JsResult<PropertyKey> {
+    match from_wit(key, context)?.variant() {
+        JsVariant::String(s) => Ok(PropertyKey::from(s)),
+        JsVariant::Symbol(s) => Ok(PropertyKey::from(s)),
+        JsVariant::Integer32(i) => Ok(PropertyKey::from(i)),
+        _ => Err(JsNativeError::typ().with_message("jsvm: a property key is a string or a symbol").into()),
+    }
+}
+
+/// A property key from the host, as a string or symbol value.
+pub fn key_to_js(key: Value, context: &mut Context) -> JsResult<JsValue> {
+    Ok(match key_from_wit(key, context)? {
+        PropertyKey::String(s) => s.into(),
+        PropertyKey::Symbol(s) => s.into(),
+        PropertyKey::Index(i) => JsString::from(i.get().to_string().as_str()).into(),
+    })
+}
+
+/// A property key as the host sees it.
+pub fn key_to_wit(key: &JsValue) -> Value {
+    to_wit(key)
+}
+
+/// A descriptor object (or undefined) as the WIT record.
+pub fn descriptor_to_wit(descriptor: &JsValue, context: &mut Context) -> JsResult<Option<PropertyDescriptor>> {
+    let Some(object) = descriptor.as_object() else { return Ok(None) };
+    let mut field = |name: &str, context: &mut Context| -> JsResult<Option<JsValue>> {
+        let key = JsString::from(name);
+        if object.has_property(key.clone(), context)? { Ok(Some(object.get(key, context)?)) } else { Ok(None) }
+    };
+    Ok(Some(PropertyDescriptor {
+        value: field("value", context)?.map(|v| to_wit(&v)),
+        writable: field("writable", context)?.map(|v| v.to_boolean()),
+        getter: field("get", context)?.map(|v| to_wit(&v)),
+        setter: field("set", context)?.map(|v| to_wit(&v)),
+        enumerable: field("enumerable", context)?.map(|v| v.to_boolean()),
+        configurable: field("configurable", context)?.map(|v| v.to_boolean()),
+    }))
+}
+
+/// The WIT record as a descriptor object of the current realm.
+pub fn descriptor_from_wit(descriptor: PropertyDescriptor, context: &mut Context) -> JsResult<JsObject> {
+    let object = JsObject::with_object_proto(context.intrinsics());
+    let values = [("value", descriptor.value), ("get", descriptor.getter), ("set", descriptor.setter)];
+    for (name, value) in values {
+        if let Some(value) = value {
+            let value = from_wit(value, context)?;
+            object.set(JsString::from(name), value, true, context)?;
+        }
+    }
+    let flags = [("writable", descriptor.writable), ("enumerable", descriptor.enumerable), ("configurable", descriptor.configurable)];
+    for (name, flag) in flags {
+        if let Some(flag) = flag {
+            object.set(JsString::from(name), flag, true, context)?;
+        }
+    }
+    Ok(object)
 }
 
 /// The callable behind a handle.

@@ -143,6 +143,13 @@ fn no_such_host_object(id: u32) -> wit::JsError {
     JsException::new("ReferenceError", format!("jsvm: host object {id} does not exist")).into_wit()
 }
 
+impl HostState {
+    /// Checks that `id` is a registered host function.
+    fn host_function(&self, id: u32) -> Result<(), wit::JsError> {
+        if (id as usize) < self.functions.len() { Ok(()) } else { Err(no_such_host_object(id)) }
+    }
+}
+
 impl imported::Host for HostState {
     fn console(&mut self, level: imported::ConsoleLevel, text: String) {
         (self.console)(level.into(), &text);
@@ -160,20 +167,40 @@ impl imported::Host for HostState {
         }
     }
 
-    fn get(&mut self, target: u32, key: String) -> Result<wit::Value, wit::JsError> {
-        if (target as usize) >= self.functions.len() {
-            return Err(no_such_host_object(target));
-        }
-        // Host functions expose no properties of their own (yet).
-        let _ = key;
-        Ok(wit::Value::Undefined)
+    // Host objects of the Rust host are functions only: they have no
+    // properties the guest can see or change.
+
+    fn construct(&mut self, target: u32, _args: Vec<wit::Value>) -> Result<wit::Value, wit::JsError> {
+        self.host_function(target)?;
+        Err(JsException::new("TypeError", "a host function is not a constructor").into_wit())
     }
 
-    fn set(&mut self, target: u32, _key: String, _value: wit::Value) -> Result<bool, wit::JsError> {
-        if (target as usize) >= self.functions.len() {
-            return Err(no_such_host_object(target));
-        }
-        Ok(false)
+    fn get(&mut self, target: u32, _key: wit::Value) -> Result<wit::Value, wit::JsError> {
+        self.host_function(target).map(|()| wit::Value::Undefined)
+    }
+
+    fn set(&mut self, target: u32, _key: wit::Value, _value: wit::Value) -> Result<bool, wit::JsError> {
+        self.host_function(target).map(|()| false)
+    }
+
+    fn has(&mut self, target: u32, _key: wit::Value) -> Result<bool, wit::JsError> {
+        self.host_function(target).map(|()| false)
+    }
+
+    fn delete_property(&mut self, target: u32, _key: wit::Value) -> Result<bool, wit::JsError> {
+        self.host_function(target).map(|()| true)
+    }
+
+    fn own_keys(&mut self, target: u32) -> Result<Vec<wit::Value>, wit::JsError> {
+        self.host_function(target).map(|()| Vec::new())
+    }
+
+    fn get_own_property(&mut self, target: u32, _key: wit::Value) -> Result<Option<wit::PropertyDescriptor>, wit::JsError> {
+        self.host_function(target).map(|()| None)
+    }
+
+    fn define_property(&mut self, target: u32, _key: wit::Value, _descriptor: wit::PropertyDescriptor) -> Result<bool, wit::JsError> {
+        self.host_function(target).map(|()| false)
     }
 
     fn drop_host_object(&mut self, _target: u32) {}

@@ -109,16 +109,27 @@ impl fmt::Debug for Object {
 }
 
 impl PartialEq for Object {
-    /// Same handle: the same guest object as this handle was created for.
+    /// The same guest object (the guest gives each object one handle).
     fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.inner, &other.inner)
+        self.inner.handle == other.inner.handle && self.inner.releaser.same(&other.inner.releaser)
     }
 }
 
-/// A JavaScript symbol, by handle (identity is kept).
+/// How a symbol crosses.
+#[derive(Clone)]
+enum SymbolRef {
+    /// A guest symbol, by handle.
+    Guest(Arc<Handle>),
+    /// A well-known symbol (`iterator`, ...), by name.
+    WellKnown(String),
+    /// A symbol a host made, by its host handle.
+    Host(u32),
+}
+
+/// A JavaScript symbol (identity is kept).
 #[derive(Clone)]
 pub struct Symbol {
-    inner: Arc<Handle>,
+    inner: SymbolRef,
     description: Option<String>,
 }
 
@@ -172,9 +183,14 @@ impl Value {
             wit::Value::Number(n) => Value::Number(n),
             wit::Value::Bigint(b) => Value::BigInt(b),
             wit::Value::String(s) => Value::String(s),
-            wit::Value::Symbol(s) => Value::Symbol(Symbol { inner: handle(s.handle), description: s.description }),
+            wit::Value::Symbol(s) => Value::Symbol(Symbol { inner: SymbolRef::Guest(handle(s.handle)), description: s.description }),
+            wit::Value::WellKnownSymbol(name) => {
+                let description = Some(format!("Symbol.{name}"));
+                Value::Symbol(Symbol { inner: SymbolRef::WellKnown(name), description })
+            }
+            wit::Value::HostSymbol(s) => Value::Symbol(Symbol { inner: SymbolRef::Host(s.handle), description: s.description }),
             wit::Value::Object(o) => Value::Object(Object { inner: handle(o.handle), kind: o.kind.into() }),
-            wit::Value::HostObject(id) => Value::HostFunction(HostFunction(id)),
+            wit::Value::HostObject(o) => Value::HostFunction(HostFunction(o.handle)),
         }
     }
 
@@ -186,9 +202,15 @@ impl Value {
             Value::Number(n) => wit::Value::Number(n),
             Value::BigInt(b) => wit::Value::Bigint(b),
             Value::String(s) => wit::Value::String(s),
-            Value::Symbol(s) => wit::Value::Symbol(wit::SymbolRef { handle: s.inner.handle, description: s.description }),
+            Value::Symbol(s) => match s.inner {
+                SymbolRef::Guest(h) => wit::Value::Symbol(wit::SymbolRef { handle: h.handle, description: s.description }),
+                SymbolRef::WellKnown(name) => wit::Value::WellKnownSymbol(name),
+                SymbolRef::Host(handle) => wit::Value::HostSymbol(wit::HostSymbolRef { handle, description: s.description }),
+            },
             Value::Object(o) => wit::Value::Object(wit::ObjectRef { handle: o.inner.handle, kind: o.kind.into() }),
-            Value::HostFunction(HostFunction(id)) => wit::Value::HostObject(id),
+            Value::HostFunction(HostFunction(id)) => {
+                wit::Value::HostObject(wit::HostObjectRef { handle: id, kind: wit::ObjectKind::Function })
+            }
         }
     }
 
@@ -196,7 +218,7 @@ impl Value {
     pub(crate) fn releaser(&self) -> Option<&Releaser> {
         match self {
             Value::Object(o) => Some(&o.inner.releaser),
-            Value::Symbol(s) => Some(&s.inner.releaser),
+            Value::Symbol(Symbol { inner: SymbolRef::Guest(h), .. }) => Some(&h.releaser),
             _ => None,
         }
     }
@@ -224,7 +246,9 @@ impl From<wit::ObjectKind> for ObjectKind {
             wit::ObjectKind::Plain => ObjectKind::Plain,
             wit::ObjectKind::Array => ObjectKind::Array,
             wit::ObjectKind::Function => ObjectKind::Function,
-            wit::ObjectKind::Error => ObjectKind::Error,
+            // Which realm an error comes from does not change what a Rust
+            // host can do with it.
+            wit::ObjectKind::Error | wit::ObjectKind::VmError => ObjectKind::Error,
             wit::ObjectKind::Promise => ObjectKind::Promise,
             wit::ObjectKind::Other => ObjectKind::Other,
         }

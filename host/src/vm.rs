@@ -511,7 +511,8 @@ impl Vm {
     /// Reads `object[key]`.
     pub fn get(&mut self, object: &Object, key: &str) -> Result<Value> {
         self.check_value(&Value::Object(object.clone()))?;
-        let value = self.call(|g, s| g.call_get(s, object.handle(), key))?;
+        let key = wit::Value::String(key.to_owned());
+        let value = self.call(|g, s| g.call_get(s, object.handle(), &key))?;
         Ok(self.value(value))
     }
 
@@ -521,7 +522,12 @@ impl Vm {
         self.check_value(&Value::Object(object.clone()))?;
         self.check_value(&value)?;
         let value = value.into_wit();
-        self.call(|g, s| g.call_set(s, object.handle(), key, &value))
+        let wit_key = wit::Value::String(key.to_owned());
+        if self.call(|g, s| g.call_set(s, object.handle(), &wit_key, &value))? {
+            Ok(())
+        } else {
+            Err(Error::Js(JsException::new("TypeError", format!("Cannot assign to read only property '{key}' of object"))))
+        }
     }
 
     /// `Object.keys(object)`.
