@@ -62,9 +62,40 @@ fn new_context() -> Context {
     context
 }
 
-/// Runs `f` on the guest's one Boa context, creating it on first use.
+thread_local! {
+    /// The context lent to the host while a host import runs (see
+    /// [`calling_host`]): null when no import is running.
+    static LENT: std::cell::Cell<*mut Context> = const { std::cell::Cell::new(std::ptr::null_mut()) };
+}
+
+/// Runs `f` on the guest's one Boa context, creating it on first use. A
+/// call the host makes while one of its imports runs (a host function
+/// reading a property of a guest object it was given) runs on the context
+/// lent to that import.
 pub fn with_context<T>(f: impl FnOnce(&mut Context) -> T) -> T {
+    let lent = LENT.get();
+    if !lent.is_null() {
+        // SAFETY: `calling_host` set this from a live `&mut Context` whose
+        // owner is blocked in the host import until the host returns; the
+        // host's nested call is the only user meanwhile, as when a native
+        // function calls back into JavaScript.
+        return f(unsafe { &mut *lent });
+    }
     CONTEXT.with_borrow_mut(|slot| f(slot.get_or_insert_with(new_context)))
+}
+
+/// Whether this is a nested call, made by the host from one of its imports.
+fn nested() -> bool {
+    !LENT.get().is_null()
+}
+
+/// Calls a host import with `context` lent out, so the host may call back
+/// into the guest (re-entering `with_context`) before it returns.
+pub fn calling_host<T>(context: &mut Context, f: impl FnOnce() -> T) -> T {
+    let previous = LENT.replace(context as *mut Context);
+    let result = f();
+    LENT.set(previous);
+    result
 }
 
 /// Runs `f`, then the promise jobs it queued, and converts a JS failure.
@@ -74,7 +105,9 @@ fn run<T>(f: impl FnOnce(&mut Context) -> JsResult<T>) -> Result<T, WitError> {
     with_context(|context| {
         let mut result = f(context);
         let stopped = matches!(&result, Err(e) if limits::is_stop(e));
-        if !stopped && let Err(error) = context.run_jobs() {
+        // Jobs run when the outermost call ends, as microtasks run when the
+        // host's stack empties; a nested call leaves them queued.
+        if !stopped && !nested() && let Err(error) = context.run_jobs() {
             result = Err(error);
         }
         result.map_err(|error| {

@@ -273,7 +273,7 @@ fn list_arg(value: &JsValue, context: &mut Context) -> JsResult<Vec<crate::jsvm:
 /// `hostGetOwnProperty(id, key)` → a descriptor object or undefined.
 fn host_get_own_property(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
     let (id, key) = handle_and_key(args, context)?;
-    match host_result(host::get_own_property(id, &key), context)? {
+    match host_result(crate::component::calling_host(context, || host::get_own_property(id, &key)), context)? {
         Some(descriptor) => Ok(values::descriptor_from_wit(descriptor, context)?.into()),
         None => Ok(JsValue::undefined()),
     }
@@ -282,22 +282,22 @@ fn host_get_own_property(_: &JsValue, args: &[JsValue], context: &mut Context) -
 fn host_set(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
     let (id, key) = handle_and_key(args, context)?;
     let value = values::to_wit(args.get_or_undefined(2));
-    Ok(host_result(host::set(id, &key, &value), context)?.into())
+    Ok(host_result(crate::component::calling_host(context, || host::set(id, &key, &value)), context)?.into())
 }
 
 fn host_has(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
     let (id, key) = handle_and_key(args, context)?;
-    Ok(host_result(host::has(id, &key), context)?.into())
+    Ok(host_result(crate::component::calling_host(context, || host::has(id, &key)), context)?.into())
 }
 
 fn host_delete_property(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
     let (id, key) = handle_and_key(args, context)?;
-    Ok(host_result(host::delete_property(id, &key), context)?.into())
+    Ok(host_result(crate::component::calling_host(context, || host::delete_property(id, &key)), context)?.into())
 }
 
 fn host_own_keys(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
     let id = args.get_or_undefined(0).to_u32(context)?;
-    let keys = host_result(host::own_keys(id), context)?;
+    let keys = host_result(crate::component::calling_host(context, || host::own_keys(id)), context)?;
     let keys = values::from_wit_list(keys, context)?;
     Ok(JsArray::from_iter(keys, context).into())
 }
@@ -307,20 +307,20 @@ fn host_define_property(_: &JsValue, args: &[JsValue], context: &mut Context) ->
     let Some(descriptor) = values::descriptor_to_wit(args.get_or_undefined(2), context)? else {
         return Err(JsNativeError::typ().with_message("Property description must be an object").into());
     };
-    Ok(host_result(host::define_property(id, &key, &descriptor), context)?.into())
+    Ok(host_result(crate::component::calling_host(context, || host::define_property(id, &key, &descriptor)), context)?.into())
 }
 
 fn host_call(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
     let id = args.get_or_undefined(0).to_u32(context)?;
     let this = values::to_wit(args.get_or_undefined(1));
     let list = list_arg(args.get_or_undefined(2), context)?;
-    let value = host_result(host::call(id, &this, &list), context)?;
+    let value = host_result(crate::component::calling_host(context, || host::call(id, &this, &list)), context)?;
     values::from_wit(value, context)
 }
 
 fn host_construct(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
     let id = args.get_or_undefined(0).to_u32(context)?;
     let list = list_arg(args.get_or_undefined(1), context)?;
-    let value = host_result(host::construct(id, &list), context)?;
+    let value = host_result(crate::component::calling_host(context, || host::construct(id, &list)), context)?;
     values::from_wit(value, context)
 }

@@ -1,10 +1,11 @@
-// Transpiles the jsvm component (built by `cargo build`) into an ES module
-// with jco, into js/dist/. The guest's `jsvm:vm/host` imports come from
-// js/src/host.js; WASI comes from @bytecodealliance/preview2-shim.
+// Builds the package from the component `cargo build --release` made:
+// jco transpiles it (instantiation: 'sync', so the package instantiates it
+// itself, with its own host imports, and can rebuild it after a trap) into
+// js/dist/component/. Nothing generated is committed.
 //
-//   node scripts/build.mjs [path/to/jsvm_guest.wasm]
+//   npm run build [-- path/to/jsvm_guest.wasm]
 
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { transpile } from '@bytecodealliance/jco-transpile';
@@ -12,16 +13,16 @@ import { transpile } from '@bytecodealliance/jco-transpile';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
 const wasm = resolve(process.argv[2] ?? join(root, '..', 'target', 'guest', 'wasm32-wasip2', 'release', 'jsvm_guest.wasm'));
-const outDir = join(root, 'dist');
+const outDir = join(root, 'dist', 'component');
 
-const { files } = await transpile(wasm, {
-  name: 'jsvm',
-  map: { 'jsvm:vm/host': '../src/host.js' },
-  outDir,
-});
+const { files } = await transpile(wasm, { name: 'jsvm', instantiation: 'sync', outDir });
+await rm(outDir, { recursive: true, force: true });
 for (const [name, content] of Object.entries(files)) {
   const path = join(outDir, name.startsWith(outDir) ? name.slice(outDir.length) : name);
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, content);
 }
+// The core modules the component is made of, for the entries that compile them.
+const coreModules = Object.keys(files).map((name) => name.split('/').pop()).filter((name) => name.endsWith('.wasm'));
+await writeFile(join(outDir, 'core-modules.json'), JSON.stringify(coreModules));
 console.log(`transpiled ${wasm} -> ${outDir}`);

@@ -1,0 +1,21 @@
+// The package's entry for Node: compiles the component's core modules
+// (once, during import: top-level await), instantiates the guest, and
+// exports node:vm's API over it. `import vm from 'jsvm'` is node:vm, in a
+// sandbox.
+
+import { readFile } from 'node:fs/promises';
+import { GuestInstance } from './instance.js';
+import { nodeVmApi } from './vm.js';
+
+const base = new URL('../dist/component/', import.meta.url);
+const names = JSON.parse(await readFile(new URL('core-modules.json', base), 'utf8'));
+const compiled = new Map(await Promise.all(names.map(async (name) => [name, await WebAssembly.compile(await readFile(new URL(name, base)))])));
+
+const instance = new GuestInstance((name) => compiled.get(name));
+const vm = nodeVmApi(instance);
+
+export default vm;
+export const {
+  Script, Module, SourceTextModule, SyntheticModule, createContext, createScript, runInContext, runInNewContext,
+  runInThisContext, isContext, compileFunction, measureMemory, constants,
+} = vm;

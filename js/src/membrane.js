@@ -1,0 +1,338 @@
+// The membrane between the host's objects and the guest's: how values
+// cross the WIT `value` type in both directions, and what the guest may do
+// with host objects (the `jsvm:vm/host` property operations).
+//
+// Guest objects reach the host as Proxies that forward every operation to
+// the guest: one Proxy per guest handle, so identity holds; when the host
+// lets a Proxy go, its handle is released.
+//
+// Host objects reach the guest by handle. The rule of the wall: the guest
+// sees a host function as something it can call (no properties), and a
+// host object as its own data properties only — never the host's
+// prototypes, constructors, accessors or their functions. Writes never run
+// host setters. Arguments and results are converted at the wall, so guest
+// code runs no host code but the functions the host handed in.
+
+const WELL_KNOWN = ['asyncIterator', 'hasInstance', 'isConcatSpreadable', 'iterator', 'match', 'matchAll', 'replace',
+  'search', 'species', 'split', 'toPrimitive', 'toStringTag', 'unscopables', 'dispose', 'asyncDispose']
+  .filter((name) => typeof Symbol[name] === 'symbol');
+const wellKnownByName = new Map(WELL_KNOWN.map((name) => [name, Symbol[name]]));
+const wellKnownBySymbol = new Map(WELL_KNOWN.map((name) => [Symbol[name], name]));
+
+const UNDEFINED = { tag: 'undefined' };
+
+/** The error every use of a stale guest object throws. */
+export function stateLostError(reason) {
+  const error = new Error(`jsvm: the VM's state was lost and rebuilt (${reason}); this object belonged to it`);
+  error.code = 'ERR_VM_STATE_LOST';
+  return error;
+}
+
+function hostKind(value) {
+  if (typeof value === 'function') return 'function';
+  if (Array.isArray(value)) return 'array';
+  return 'plain';
+}
+
+/** An own data descriptor of a host object, or undefined (accessors are not shown). */
+function ownData(object, key) {
+  if (typeof object === 'function') return undefined;
+  const desc = Reflect.getOwnPropertyDescriptor(object, key);
+  return desc !== undefined && 'value' in desc ? desc : undefined;
+}
+
+export class Membrane {
+  /** @param {() => object} guest the current guest `vm` exports (changes after a rebuild) */
+  constructor(guest) {
+    this.guest = guest;
+    this.proxies = new Map(); // handle -> WeakRef(proxy)
+    this.handles = new WeakMap(); // proxy -> handle
+    this.pendingReleases = [];
+    this.registry = new FinalizationRegistry((handle) => {
+      if (this.proxies.get(handle)?.deref() === undefined) {
+        this.proxies.delete(handle);
+        this.pendingReleases.push(handle);
+      }
+    });
+    this.hostObjects = []; // host handle -> object
+    this.hostIds = new Map(); // object -> host handle
+    this.guestSymbols = new Map(); // guest handle -> symbol
+    this.guestSymbolHandles = new Map(); // symbol -> guest handle
+    this.hostSymbols = []; // host handle -> symbol
+    this.hostSymbolIds = new Map();
+  }
+
+  /** Releases what the host let go; called before every guest call. */
+  flush() {
+    if (this.pendingReleases.length > 0) {
+      const handles = this.pendingReleases;
+      this.pendingReleases = [];
+      this.guest().release(new Uint32Array(handles));
+    }
+  }
+
+  // --- host values into the guest ---
+
+  toGuest(value) {
+    switch (typeof value) {
+      case 'undefined': return UNDEFINED;
+      case 'boolean': return { tag: 'boolean', val: value };
+      case 'number': return { tag: 'number', val: value };
+      case 'bigint': return { tag: 'bigint', val: value.toString() };
+      case 'string': return { tag: 'string', val: value };
+      case 'symbol': return this.symbolToGuest(value);
+      default: break;
+    }
+    if (value === null) return { tag: 'null' };
+    const handle = this.handles.get(value);
+    if (handle !== undefined) return { tag: 'object', val: { handle, kind: 'other' } };
+    let id = this.hostIds.get(value);
+    if (id === undefined) {
+      id = this.hostObjects.push(value) - 1;
+      this.hostIds.set(value, id);
+    }
+    return { tag: 'host-object', val: { handle: id, kind: hostKind(value) } };
+  }
+
+  symbolToGuest(symbol) {
+    const name = wellKnownBySymbol.get(symbol);
+    if (name !== undefined) return { tag: 'well-known-symbol', val: name };
+    const handle = this.guestSymbolHandles.get(symbol);
+    if (handle !== undefined) return { tag: 'symbol', val: { handle, description: symbol.description } };
+    let id = this.hostSymbolIds.get(symbol);
+    if (id === undefined) {
+      id = this.hostSymbols.push(symbol) - 1;
+      this.hostSymbolIds.set(symbol, id);
+    }
+    return { tag: 'host-symbol', val: { handle: id, description: symbol.description } };
+  }
+
+  // --- guest values into the host ---
+
+  toHost(value) {
+    switch (value.tag) {
+      case 'undefined': return undefined;
+      case 'null': return null;
+      case 'boolean': case 'number': case 'string': return value.val;
+      case 'bigint': return BigInt(value.val);
+      case 'well-known-symbol': return wellKnownByName.get(value.val);
+      case 'host-symbol': return this.hostSymbols[value.val.handle];
+      case 'host-object': return this.hostObjects[value.val.handle];
+      case 'symbol': {
+        const { handle, description } = value.val;
+        let symbol = this.guestSymbols.get(handle);
+        if (symbol !== undefined) {
+          this.pendingReleases.push(handle); // this crossing is not needed
+          return symbol;
+        }
+        symbol = Symbol(description);
+        this.guestSymbols.set(handle, symbol);
+        this.guestSymbolHandles.set(symbol, handle);
+        return symbol;
+      }
+      case 'object': return this.guestObject(value.val.handle, value.val.kind);
+      default: throw new TypeError(`jsvm: unknown value ${value.tag}`);
+    }
+  }
+
+  /** The host Proxy of guest object `handle`, made once while it lives. */
+  guestObject(handle, kind) {
+    const existing = this.proxies.get(handle)?.deref();
+    if (existing !== undefined) {
+      this.pendingReleases.push(handle);
+      return existing;
+    }
+    const proxy = new Proxy(proxyTarget(kind), guestHandler(this, handle));
+    this.proxies.set(handle, new WeakRef(proxy));
+    this.handles.set(proxy, handle);
+    this.registry.register(proxy, handle);
+    return proxy;
+  }
+
+  /** The guest handle of a host Proxy of a guest object, if it is one. */
+  handleOf(value) {
+    return (typeof value === 'object' || typeof value === 'function') && value !== null ? this.handles.get(value) : undefined;
+  }
+
+  /**
+   * A guest failure as the host throws it: the node:vm layer's own errors
+   * (and the main context's) become errors of the host's realm, as Node
+   * throws them; what code in a context threw stays that context's value.
+   */
+  errorToHost(error) {
+    const thrown = error.thrown;
+    if (thrown.tag === 'object' && thrown.val.kind !== 'vm-error') return this.toHost(thrown);
+    if (thrown.tag !== 'object' && thrown.tag !== 'undefined') return this.toHost(thrown);
+    if (thrown.tag === 'object') this.pendingReleases.push(thrown.val.handle);
+    const Base = { TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError }[error.name] ?? Error;
+    const host = new Base(error.message);
+    if (error.name !== Base.name) {
+      Object.defineProperty(host, 'name', { value: error.name, writable: true, configurable: true });
+    }
+    if (error.code !== undefined) host.code = error.code;
+    Object.defineProperty(host, 'stack', { value: error.stack, writable: true, configurable: true });
+    return host;
+  }
+
+  /** A host exception as the guest receives it: never the host's error object. */
+  errorToGuest(error) {
+    if (this.handleOf(error) !== undefined || !(error instanceof Error)) {
+      return { name: 'Error', message: String(error?.message ?? error), stack: '', code: undefined, thrown: this.toGuest(error) };
+    }
+    const code = typeof error.code === 'string' ? error.code : undefined;
+    const name = typeof error.name === 'string' ? error.name : 'Error';
+    const message = typeof error.message === 'string' ? error.message : '';
+    return { name, message, stack: `${name}: ${message}`, code, thrown: UNDEFINED };
+  }
+
+  // --- the `jsvm:vm/host` property operations on host objects ---
+
+  hostImports() {
+    const object = (id) => {
+      if (id >= this.hostObjects.length) {
+        throw { name: 'ReferenceError', message: `jsvm: host object ${id} does not exist`, stack: '', code: undefined, thrown: UNDEFINED };
+      }
+      return this.hostObjects[id];
+    };
+    const key = (k) => this.toHost(k);
+    const guard = (f) => (...args) => {
+      try {
+        return f(...args);
+      } catch (error) {
+        if (error !== null && typeof error === 'object' && 'thrown' in error && 'name' in error) throw error;
+        throw this.errorToGuest(error);
+      }
+    };
+    return {
+      call: guard((id, thisArg, args) => {
+        const target = object(id);
+        if (typeof target !== 'function') throw new TypeError('jsvm: a host object is not a function');
+        return this.toGuest(Reflect.apply(target, this.toHost(thisArg), args.map((a) => this.toHost(a))));
+      }),
+      construct: guard((id, args) => {
+        const target = object(id);
+        if (typeof target !== 'function') throw new TypeError('jsvm: a host object is not a constructor');
+        return this.toGuest(Reflect.construct(target, args.map((a) => this.toHost(a))));
+      }),
+      get: guard((id, k) => {
+        const desc = ownData(object(id), key(k));
+        return desc === undefined ? UNDEFINED : this.toGuest(desc.value);
+      }),
+      getOwnProperty: guard((id, k) => {
+        const desc = ownData(object(id), key(k));
+        if (desc === undefined) return undefined;
+        return { value: this.toGuest(desc.value), writable: desc.writable, enumerable: desc.enumerable, configurable: desc.configurable };
+      }),
+      set: guard((id, k, v) => {
+        const target = object(id);
+        if (typeof target === 'function') return false;
+        const name = key(k);
+        const own = Reflect.getOwnPropertyDescriptor(target, name);
+        if (own === undefined) {
+          return Reflect.defineProperty(target, name, { value: this.toHost(v), writable: true, enumerable: true, configurable: true });
+        }
+        if (!('value' in own) || !own.writable) return false;
+        return Reflect.defineProperty(target, name, { value: this.toHost(v) });
+      }),
+      has: guard((id, k) => ownData(object(id), key(k)) !== undefined),
+      deleteProperty: guard((id, k) => {
+        const target = object(id);
+        return typeof target !== 'function' && Reflect.deleteProperty(target, key(k));
+      }),
+      ownKeys: guard((id) => {
+        const target = object(id);
+        if (typeof target === 'function') return [];
+        return Reflect.ownKeys(target).filter((k) => ownData(target, k) !== undefined).map((k) => this.toGuest(k));
+      }),
+      defineProperty: guard((id, k, desc) => {
+        const target = object(id);
+        if (typeof target === 'function' || desc.getter !== undefined || desc.setter !== undefined) return false;
+        const hostDesc = {};
+        if (desc.value !== undefined) hostDesc.value = this.toHost(desc.value);
+        for (const flag of ['writable', 'enumerable', 'configurable']) if (desc[flag] !== undefined) hostDesc[flag] = desc[flag];
+        return Reflect.defineProperty(target, key(k), hostDesc);
+      }),
+    };
+  }
+}
+
+/**
+ * A target of the right shape for a guest object's Proxy: callable and
+ * constructible for functions (a bound function: no own `prototype` to
+ * keep in sync), an array for arrays (`Array.isArray` holds), else a plain
+ * object.
+ */
+function proxyTarget(kind) {
+  if (kind === 'function') return function guestFunction() {}.bind();
+  if (kind === 'array') return [];
+  return {};
+}
+
+/** The traps of a guest object's Proxy: each operation is one guest call. */
+function guestHandler(membrane, handle) {
+  const g = () => membrane.guest();
+  const call = (f) => membrane.invoke(f);
+  const key = (k) => membrane.toGuest(k);
+  const mirror = (target, k, desc) => {
+    if (desc !== undefined && !desc.configurable && Reflect.getOwnPropertyDescriptor(target, k) === undefined) {
+      Reflect.defineProperty(target, k, desc);
+    }
+    return desc;
+  };
+  const descToHost = (desc) => {
+    if (desc === undefined) return undefined;
+    const out = {};
+    if (desc.value !== undefined) out.value = membrane.toHost(desc.value);
+    if (desc.getter !== undefined) out.get = membrane.toHost(desc.getter);
+    if (desc.setter !== undefined) out.set = membrane.toHost(desc.setter);
+    for (const flag of ['writable', 'enumerable', 'configurable']) if (desc[flag] !== undefined) out[flag] = desc[flag];
+    if ('get' in out || 'set' in out) {
+      out.get ??= undefined;
+      out.set ??= undefined;
+    } else {
+      out.value ??= undefined;
+    }
+    return out;
+  };
+  const descToGuest = (desc) => {
+    const out = {};
+    if ('value' in desc) out.value = membrane.toGuest(desc.value);
+    if ('get' in desc) out.getter = membrane.toGuest(desc.get);
+    if ('set' in desc) out.setter = membrane.toGuest(desc.set);
+    for (const flag of ['writable', 'enumerable', 'configurable']) if (flag in desc) out[flag] = Boolean(desc[flag]);
+    return out;
+  };
+  return {
+    get: (_, k) => membrane.toHost(call(() => g().get(handle, key(k)))),
+    set: (_, k, v) => call(() => g().set(handle, key(k), membrane.toGuest(v))),
+    has: (_, k) => call(() => g().has(handle, key(k))),
+    deleteProperty: (_, k) => call(() => g().deleteProperty(handle, key(k))),
+    ownKeys(target) {
+      const keys = call(() => g().ownKeys(handle)).map((k) => membrane.toHost(k));
+      const seen = new Set(keys);
+      for (const k of Reflect.ownKeys(target)) {
+        if (!seen.has(k) && !Reflect.getOwnPropertyDescriptor(target, k).configurable) keys.push(k);
+      }
+      return keys;
+    },
+    getOwnPropertyDescriptor(target, k) {
+      const desc = descToHost(call(() => g().getOwnProperty(handle, key(k))));
+      const own = Reflect.getOwnPropertyDescriptor(target, k);
+      if (own !== undefined && !own.configurable) {
+        if (desc === undefined) return own;
+        return 'value' in own && own.writable && 'value' in desc ? { ...own, value: desc.value } : own;
+      }
+      return mirror(target, k, desc);
+    },
+    defineProperty(target, k, desc) {
+      if (!call(() => g().defineProperty(handle, key(k), descToGuest(desc)))) return false;
+      if (desc.configurable === false) mirror(target, k, desc);
+      return true;
+    },
+    getPrototypeOf: () => membrane.toHost(call(() => g().getPrototypeOf(handle))),
+    setPrototypeOf: () => false,
+    preventExtensions: () => false,
+    apply: (_, thisArg, args) => membrane.toHost(call(() => g().call(handle, membrane.toGuest(thisArg), args.map((a) => membrane.toGuest(a))))),
+    construct: (_, args) => membrane.toHost(call(() => g().construct(handle, args.map((a) => membrane.toGuest(a))))),
+  };
+}
