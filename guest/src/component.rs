@@ -13,7 +13,7 @@ use boa_engine::{
 
 use crate::exports::jsvm::vm::vm::{
     ContextBorrow, ContextOptions, FunctionOptions, Guest, GuestContext, GuestScript, MicrotaskMode, ModuleLink,
-    ModuleOptions, Program, RunOptions, ScriptOptions,
+    GuestOptions, ModuleOptions, Program, RunOptions, ScriptOptions,
 };
 use boa_engine::optimizer::OptimizerOptions;
 
@@ -89,6 +89,11 @@ fn nested() -> bool {
     !LENT.get().is_null()
 }
 
+thread_local! {
+    /// `guest-options.defer-jobs`.
+    static DEFER_JOBS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// Calls a host import with `context` lent out, so the host may call back
 /// into the guest (re-entering `with_context`) before it returns.
 pub fn calling_host<T>(context: &mut Context, f: impl FnOnce() -> T) -> T {
@@ -107,7 +112,7 @@ fn run<T>(f: impl FnOnce(&mut Context) -> JsResult<T>) -> Result<T, WitError> {
         let stopped = matches!(&result, Err(e) if limits::is_stop(e));
         // Jobs run when the outermost call ends, as microtasks run when the
         // host's stack empties; a nested call leaves them queued.
-        if !stopped && !nested() && let Err(error) = context.run_jobs() {
+        if !stopped && !nested() && !DEFER_JOBS.get() && let Err(error) = context.run_jobs() {
             result = Err(error);
         }
         result.map_err(|error| {
@@ -353,6 +358,14 @@ impl Guest for Component {
             }
             error
         })
+    }
+
+    fn configure(options: GuestOptions) {
+        DEFER_JOBS.set(options.defer_jobs);
+    }
+
+    fn run_jobs() -> Result<(), WitError> {
+        run(|context| if nested() { Ok(()) } else { context.run_jobs() })
     }
 
     fn node_vm() -> Value {

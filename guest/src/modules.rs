@@ -126,9 +126,7 @@ fn synthetic(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<J
 }
 
 fn string_list(value: &JsValue, context: &mut Context) -> JsResult<Vec<JsString>> {
-    let Some(object) = value.as_object() else { return Ok(Vec::new()) };
-    let array = JsArray::from_object(object)?;
-    (0..array.length(context)?).map(|i| array.get(i, context)?.to_string(context)).collect()
+    crate::natives::elements(value, context)?.iter().map(|v| v.to_string(context)).collect()
 }
 
 /// `moduleRequests(module)` → `[[specifier, attributes], ...]`: the static

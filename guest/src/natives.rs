@@ -169,21 +169,15 @@ fn run_script(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<
 fn compile_function(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
     let realm = realm_arg(args.get_or_undefined(0))?;
     let body = string_arg(args, 1, context)?;
-    let params_array = args.get_or_undefined(2).as_object().map(JsArray::from_object).transpose()?;
     let mut params = Vec::new();
-    if let Some(array) = params_array {
-        for i in 0..array.length(context)? {
-            params.push(array.get(i, context)?.to_string(context)?.to_std_string_lossy());
-        }
+    for param in elements(args.get_or_undefined(2), context)? {
+        params.push(param.to_string(context)?.to_std_string_lossy());
     }
     let filename = string_arg(args, 3, context)?;
     let line_offset = i32_arg(args, 4, context)?;
     let column_offset = i32_arg(args, 5, context)?;
     let extensions = args.get_or_undefined(6).clone();
-    let extension_count = match extensions.as_object() {
-        Some(o) => JsArray::from_object(o)?.length(context)? as usize,
-        None => 0,
-    };
+    let extension_count = elements(&extensions, context)?.len();
     if let Err(problem) = source::check_function(&params, &body) {
         return Err(error_in_realm(JsNativeError::syntax().with_message(problem.message), &realm, context));
     }
@@ -261,13 +255,15 @@ fn handle_and_key(args: &[JsValue], context: &mut Context) -> JsResult<(u32, cra
 
 /// The elements of an array argument, for the host.
 fn list_arg(value: &JsValue, context: &mut Context) -> JsResult<Vec<crate::jsvm::vm::types::Value>> {
+    Ok(elements(value, context)?.iter().map(values::to_wit).collect())
+}
+
+/// The elements of an array or array-like (a host array arrives as a
+/// Proxy, which is no `Array` to the engine); none for a non-object.
+pub(crate) fn elements(value: &JsValue, context: &mut Context) -> JsResult<Vec<JsValue>> {
     let Some(object) = value.as_object() else { return Ok(Vec::new()) };
-    let array = JsArray::from_object(object)?;
-    let mut list = Vec::new();
-    for i in 0..array.length(context)? {
-        list.push(values::to_wit(&array.get(i, context)?));
-    }
-    Ok(list)
+    let length = object.get(js_string!("length"), context)?.to_length(context)?;
+    (0..length).map(|i| object.get(i, context)).collect()
 }
 
 /// `hostGetOwnProperty(id, key)` → a descriptor object or undefined.

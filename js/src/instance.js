@@ -40,6 +40,30 @@ export class GuestInstance {
     const component = instantiate(this.getCoreModule, { ...wasiImports(), 'jsvm:vm/host': host });
     this.exports = component.vm;
     this.membrane = membrane;
+    // The guest's promise jobs run from the host's microtask queue, when
+    // the host's stack empties, as a context's jobs do in Node.
+    this.exports.configure({ deferJobs: true });
+    this.jobsScheduled = false;
+  }
+
+  /** Runs the guest's queued jobs soon (once per burst of calls). */
+  scheduleJobs(membrane) {
+    if (this.jobsScheduled) return;
+    this.jobsScheduled = true;
+    queueMicrotask(() => {
+      this.jobsScheduled = false;
+      if (membrane !== this.membrane) return;
+      try {
+        this.runningJobs = true;
+        this.invoke(membrane, () => this.exports.runJobs());
+      } catch (error) {
+        // A job's own failures reject its promise; what reaches here is a
+        // stop nobody claimed, reported as Node reports a stray error.
+        globalThis.console.error(error);
+      } finally {
+        this.runningJobs = false;
+      }
+    });
   }
 
   /** Runs one call into the guest (`f` uses `this.exports`). */
@@ -56,7 +80,10 @@ export class GuestInstance {
       throw error;
     } finally {
       this.depth--;
-      if (this.depth === 0) this.limits.endCall();
+      if (this.depth === 0) {
+        this.limits.endCall();
+        if (membrane === this.membrane && !this.runningJobs) this.scheduleJobs(membrane);
+      }
     }
   }
 

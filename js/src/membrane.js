@@ -34,11 +34,20 @@ function hostKind(value) {
   return 'plain';
 }
 
-/** An own data descriptor of a host object, or undefined (accessors are not shown). */
-function ownData(object, key) {
+/**
+ * An own property of a host object as the guest may see it: a data
+ * property, or an accessor whose functions are the guest's own (the guest
+ * defined it, e.g. on its contextified global); undefined otherwise.
+ */
+function ownVisible(membrane, object, key) {
   if (typeof object === 'function') return undefined;
+  // A host promise shows the guest one method, `then`, which only ever
+  // calls the guest's own callbacks: so the guest can `await` it.
+  if (key === 'then' && object instanceof Promise) return { value: membrane.thenOf(object), writable: false, enumerable: false, configurable: true };
   const desc = Reflect.getOwnPropertyDescriptor(object, key);
-  return desc !== undefined && 'value' in desc ? desc : undefined;
+  if (desc === undefined || 'value' in desc) return desc;
+  const guestOwned = (f) => f === undefined || membrane.handleOf(f) !== undefined;
+  return guestOwned(desc.get) && guestOwned(desc.set) ? desc : undefined;
 }
 
 export class Membrane {
@@ -135,7 +144,15 @@ export class Membrane {
     }
   }
 
-  /** The host Proxy of guest object `handle`, made once while it lives. */
+  /**
+   * The host face of guest object `handle`, made once while it lives: a
+   * Proxy forwarding every operation, except for errors and promises. An
+   * error becomes a real host Error (so `Object.prototype.toString` and
+   * util.inspect see an error) with the guest's prototype, so `instanceof`
+   * answers as for an error of another realm, and a copy of its own
+   * properties and stack; a promise becomes a host Promise that settles
+   * with it. Either crosses back as the guest's own object.
+   */
   guestObject(handle, kind) {
     const existing = this.proxies.get(handle)?.deref();
     if (existing !== undefined) {
@@ -143,10 +160,53 @@ export class Membrane {
       return existing;
     }
     const proxy = new Proxy(proxyTarget(kind), guestHandler(this, handle));
+    let face = proxy;
     this.proxies.set(handle, new WeakRef(proxy));
     this.handles.set(proxy, handle);
-    this.registry.register(proxy, handle);
-    return proxy;
+    if (kind === 'error' || kind === 'vm-error') face = errorFace(proxy);
+    if (kind === 'promise') face = new Promise((resolve, reject) => this.subscribe(handle, resolve, reject));
+    if (face !== proxy) {
+      this.proxies.set(handle, new WeakRef(face));
+      this.handles.set(face, handle);
+    }
+    this.registry.register(face, handle);
+    return face;
+  }
+
+  /**
+   * Calls the guest promise `handle`'s `then` with host callbacks, dropping
+   * the promise `then` returns (making a face for it would subscribe again).
+   */
+  subscribe(handle, resolve, reject) {
+    const release = (value) => {
+      if (value.tag === 'object' || value.tag === 'symbol') this.pendingReleases.push(value.val.handle);
+    };
+    this.invoke(() => {
+      const then = this.guest().get(handle, { tag: 'string', val: 'then' });
+      if (then.tag !== 'object' || then.val.kind !== 'function') {
+        release(then);
+        throw new TypeError('jsvm: a guest promise without a then method');
+      }
+      const promise = { tag: 'object', val: { handle, kind: 'promise' } };
+      release(this.guest().call(then.val.handle, promise, [this.toGuest(resolve), this.toGuest(reject)]));
+      release(then);
+    });
+  }
+
+  /** The `then` a host promise shows the guest (see `ownVisible`), made once per promise. */
+  thenOf(promise) {
+    this.thens ??= new WeakMap();
+    let then = this.thens.get(promise);
+    if (then === undefined) {
+      then = (onFulfilled, onRejected) => {
+        promise.then(
+          (value) => typeof onFulfilled === 'function' && onFulfilled(value),
+          (reason) => typeof onRejected === 'function' && onRejected(reason),
+        );
+      };
+      this.thens.set(promise, then);
+    }
+    return then;
   }
 
   /** The guest handle of a host Proxy of a guest object, if it is one. */
@@ -215,13 +275,15 @@ export class Membrane {
         return this.toGuest(Reflect.construct(target, args.map((a) => this.toHost(a))));
       }),
       get: guard((id, k) => {
-        const desc = ownData(object(id), key(k));
-        return desc === undefined ? UNDEFINED : this.toGuest(desc.value);
+        const desc = ownVisible(this, object(id), key(k));
+        return desc === undefined || !('value' in desc) ? UNDEFINED : this.toGuest(desc.value);
       }),
       getOwnProperty: guard((id, k) => {
-        const desc = ownData(object(id), key(k));
+        const desc = ownVisible(this, object(id), key(k));
         if (desc === undefined) return undefined;
-        return { value: this.toGuest(desc.value), writable: desc.writable, enumerable: desc.enumerable, configurable: desc.configurable };
+        const { enumerable, configurable } = desc;
+        if (!('value' in desc)) return { getter: this.toGuest(desc.get), setter: this.toGuest(desc.set), enumerable, configurable };
+        return { value: this.toGuest(desc.value), writable: desc.writable, enumerable, configurable };
       }),
       set: guard((id, k, v) => {
         const target = object(id);
@@ -234,7 +296,7 @@ export class Membrane {
         if (!('value' in own) || !own.writable) return false;
         return Reflect.defineProperty(target, name, { value: this.toHost(v) });
       }),
-      has: guard((id, k) => ownData(object(id), key(k)) !== undefined),
+      has: guard((id, k) => ownVisible(this, object(id), key(k)) !== undefined),
       deleteProperty: guard((id, k) => {
         const target = object(id);
         return typeof target !== 'function' && Reflect.deleteProperty(target, key(k));
@@ -242,18 +304,39 @@ export class Membrane {
       ownKeys: guard((id) => {
         const target = object(id);
         if (typeof target === 'function') return [];
-        return Reflect.ownKeys(target).filter((k) => ownData(target, k) !== undefined).map((k) => this.toGuest(k));
+        return Reflect.ownKeys(target).filter((k) => ownVisible(this, target, k) !== undefined).map((k) => this.toGuest(k));
       }),
       defineProperty: guard((id, k, desc) => {
         const target = object(id);
-        if (typeof target === 'function' || desc.getter !== undefined || desc.setter !== undefined) return false;
+        if (typeof target === 'function') return false;
         const hostDesc = {};
         if (desc.value !== undefined) hostDesc.value = this.toHost(desc.value);
+        // An accessor the guest defines has the guest's functions (host
+        // code reading it runs guest code, never the other way round).
+        if (desc.getter !== undefined) hostDesc.get = this.toHost(desc.getter);
+        if (desc.setter !== undefined) hostDesc.set = this.toHost(desc.setter);
+        for (const f of [hostDesc.get, hostDesc.set]) {
+          if (f !== undefined && this.handleOf(f) === undefined) return false;
+        }
         for (const flag of ['writable', 'enumerable', 'configurable']) if (desc[flag] !== undefined) hostDesc[flag] = desc[flag];
         return Reflect.defineProperty(target, key(k), hostDesc);
       }),
     };
   }
+}
+
+/** A host Error standing for the guest error behind `proxy` (see `guestObject`). */
+function errorFace(proxy) {
+  const error = new Error();
+  for (const key of Reflect.ownKeys(proxy)) {
+    const desc = Reflect.getOwnPropertyDescriptor(proxy, key);
+    if (desc !== undefined && 'value' in desc) Reflect.defineProperty(error, key, { ...desc, configurable: true });
+  }
+  let stack;
+  try { stack = proxy.stack; } catch { stack = undefined; }
+  Object.defineProperty(error, 'stack', { value: stack, writable: true, configurable: true, enumerable: false });
+  Object.setPrototypeOf(error, Reflect.getPrototypeOf(proxy));
+  return error;
 }
 
 /**
