@@ -15,6 +15,14 @@ const instance = new GuestInstance((name) => compiled.get(name));
 const vm = nodeVmApi(instance);
 
 export default vm;
+
+/** Stops the guest code running now (ERR_SCRIPT_EXECUTION_INTERRUPTED); see index.d.ts. */
+export function interrupt() {
+  instance.limits.interrupt();
+}
+
+/** The shared flag another thread sets to interrupt (see index.d.ts). */
+export const interruptFlag = instance.limits.interruptFlag;
 export const {
   Script, Module, SourceTextModule, SyntheticModule, createContext, createScript, runInContext, runInNewContext,
   runInThisContext, isContext, compileFunction, measureMemory, constants,

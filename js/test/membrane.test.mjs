@@ -1,0 +1,79 @@
+// Live values both ways, as a node:vm user relies on them.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import vm from 'jsvm';
+
+test('the context object is live both ways and createContext returns it', () => {
+  const sb = { n: 1, list: [] };
+  assert.equal(vm.createContext(sb), sb);
+  vm.runInContext('n += 1; list.push(globalThis.n); var v = 5', sb);
+  assert.equal(sb.n, 2);
+  assert.deepEqual(sb.list, [2]);
+  assert.equal(sb.v, 5);
+  sb.fromHost = 'h';
+  assert.equal(vm.runInContext('fromHost + n', sb), 'h2');
+});
+
+test('functions are called both ways, and a host function may read the guest objects it gets', () => {
+  const seen = [];
+  const sb = vm.createContext({ report: (o) => { seen.push(o.name, o.items.length, o.items[1]); return o.items.length * 2; } });
+  assert.equal(vm.runInContext('report({ name: "x", items: [1, 2, 3] })', sb), 6);
+  assert.deepEqual(seen, ['x', 3, 2]);
+  const add = vm.runInContext('(a, b) => a + b', sb);
+  assert.equal(typeof add, 'function');
+  assert.equal(add(2, 3), 5);
+  const Point = vm.runInContext('(class Point { constructor(x) { this.x = x; } })', sb);
+  assert.equal(new Point(4).x, 4);
+});
+
+test('identity holds in both directions', () => {
+  const sb = vm.createContext({ host: { k: 1 } });
+  const a = vm.runInContext('globalThis.o = { deep: {} }; o', sb);
+  assert.equal(vm.runInContext('o', sb), a);
+  assert.equal(a.deep, vm.runInContext('o.deep', sb));
+  assert.equal(vm.runInContext('host', sb), sb.host);
+  sb.back = a;
+  assert.equal(vm.runInContext('back === o', sb), true);
+});
+
+test('symbols cross with identity, and well-known symbols are the same on both sides', () => {
+  const key = Symbol('hostKey');
+  const sb = vm.createContext({ key, list: [1, 2, 3] });
+  vm.runInContext('globalThis[key] = "by symbol"; globalThis.guestSym = Symbol("g")', sb);
+  assert.equal(sb[key], 'by symbol');
+  assert.equal(typeof sb.guestSym, 'symbol');
+  assert.equal(vm.runInContext('guestSym', sb), sb.guestSym);
+  assert.equal(vm.runInContext('let s = 0; for (const x of list) s += x; s', sb), 6);
+  const iterable = vm.runInContext('({ *[Symbol.iterator]() { yield 1; yield 2; } })', sb);
+  assert.deepEqual([...iterable], [1, 2]);
+});
+
+test('errors carry name, message, code and each realm\'s instanceof', () => {
+  assert.throws(() => vm.createContext(1), (e) => e instanceof TypeError && e.code === 'ERR_INVALID_ARG_TYPE');
+  const ctx = vm.createContext({});
+  let caught;
+  try { vm.runInContext('throw new RangeError("inside")', ctx); } catch (e) { caught = e; }
+  assert.equal(caught.name, 'RangeError');
+  assert.equal(caught.message, 'inside');
+  assert.equal(caught instanceof RangeError, false);
+  assert.equal(caught instanceof vm.runInContext('RangeError', ctx), true);
+  const sb = vm.createContext({ fail() { const e = new Error('from host'); e.code = 'E_HOST'; throw e; } });
+  assert.equal(vm.runInContext('try { fail() } catch (e) { [e.name, e.message, e.code].join(" ") }', sb), 'Error from host E_HOST');
+});
+
+test('a 50 ms timeout stops for(;;){} and the context keeps its state', () => {
+  const ctx = vm.createContext({ n: 0 });
+  const start = performance.now();
+  assert.throws(() => vm.runInContext('n = 1; for (;;) {}', ctx, { timeout: 50 }),
+    (e) => e.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT' && e.message === 'Script execution timed out after 50ms');
+  const took = performance.now() - start;
+  assert.ok(took >= 40 && took < 500, `took ${took} ms`);
+  assert.equal(vm.runInContext('n + 1', ctx), 2);
+});
+
+test('guest promises are host promises, and host promises can be awaited in the guest', async () => {
+  const ctx = vm.createContext({ later: Promise.resolve(41) });
+  const p = vm.runInContext('(async () => (await later) + 1)()', ctx);
+  assert.ok(p instanceof Promise);
+  assert.equal(await p, 42);
+});
