@@ -7,7 +7,7 @@
 import { instantiate } from '../dist/component/jsvm.js';
 import { Limits } from './limits.js';
 import { Membrane, stateLostError } from './membrane.js';
-import { wasiImports } from './wasi.js';
+import { guestStderr, wasiImports } from './wasi.js';
 
 export class GuestInstance {
   /**
@@ -94,7 +94,10 @@ export class GuestInstance {
 
   /** After a trap: a fresh instance; the error the failed call throws. */
   rebuild(cause) {
-    const reason = `the guest trapped: ${cause?.message ?? cause}`;
+    // The guest's last stderr line is its panic message, when it panicked.
+    const panic = guestStderr.text.trim().split('\n').pop();
+    guestStderr.text = '';
+    const reason = `the guest trapped: ${cause?.message ?? cause}${panic ? `: ${panic}` : ''}`;
     this.membrane.lost = reason;
     this.build();
     const error = new Error(`jsvm: the VM's state was lost and rebuilt (${reason}); every context and object it had is gone`);
