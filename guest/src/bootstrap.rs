@@ -21,7 +21,7 @@ const SOURCE: &str = concat!(
     include_str!("js/host.js"),
     include_str!("js/modules.js"),
     include_str!("js/vm.js"),
-    "\nreturn { vm, console, hostObject, inspect, moduleHooks, hostError, program: { uncaughtReport, syntaxReport, setMainScript } };\n})",
+    "\nreturn { vm, console, hostObject, inspect, moduleHooks, hostError, useHostGlobal, program: { uncaughtReport, syntaxReport, setMainScript } };\n})",
 );
 
 /// What the bootstrap hands back to Rust.
@@ -37,6 +37,9 @@ pub struct Bootstrap {
     pub module_hooks: JsObject,
     /// `hostError(name, message, code)`: a guest error for a host's report.
     pub host_error: JsFunction,
+    /// `useHostGlobal(global)`: "this context" over the host's global;
+    /// returns that realm's `Error.prototype`.
+    pub use_host_global: JsFunction,
     /// What the main program needs: Node's reports of what ends it
     /// (`js/uncaught.js`) and `setMainScript(filename)` (`js/stack.js`).
     pub program: JsObject,
@@ -68,10 +71,14 @@ pub fn install(context: &mut Context) -> JsResult<()> {
     let inspect = JsFunction::from_object(get_object("inspect", context)?).expect("inspect is a function");
     let module_hooks = get_object("moduleHooks", context)?;
     let host_error = JsFunction::from_object(get_object("hostError", context)?).expect("hostError is a function");
+    let use_host_global = JsFunction::from_object(get_object("useHostGlobal", context)?).expect("useHostGlobal is a function");
     let program = get_object("program", context)?;
     context.global_object().set(js_string!("console"), console, true, context)?;
-    values::set_main_error_prototype(context.intrinsics().constructors().error().prototype());
-    BOOTSTRAP.with_borrow_mut(|b| *b = Some(Bootstrap { vm, host_object, inspect, module_hooks, host_error, program }));
+    values::add_main_prototypes(
+        context.intrinsics().constructors().error().prototype(),
+        context.intrinsics().constructors().promise().prototype(),
+    );
+    BOOTSTRAP.with_borrow_mut(|b| *b = Some(Bootstrap { vm, host_object, inspect, module_hooks, host_error, use_host_global, program }));
     Ok(())
 }
 

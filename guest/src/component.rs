@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use boa_engine::{
-    Context, JsObject, JsResult, JsString, JsValue, js_string,
+    Context, JsNativeError, JsObject, JsResult, JsString, JsValue, js_string,
     object::builtins::{JsArray, JsUint8Array},
 };
 
@@ -165,7 +165,7 @@ fn call_vm(name: &str, args: &[JsValue], context: &mut Context) -> JsResult<JsVa
 fn method(target: &JsObject, name: &str, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
     let function = target.get(JsString::from(name), context)?;
     let function = function.as_callable().ok_or_else(|| {
-        boa_engine::JsNativeError::typ().with_message(format!("jsvm: {name} is not a function"))
+        JsNativeError::typ().with_message(format!("jsvm: {name} is not a function"))
     })?;
     function.call(&target.clone().into(), args, context)
 }
@@ -218,7 +218,7 @@ impl GuestContext for VmContext {
     }
 
     fn global(&self) -> Value {
-        values::to_wit(&self.object.clone().into())
+        with_context(|context| values::to_wit(&self.object.clone().into(), context))
     }
 
     fn run(&self, code: String, filename: Option<String>, options: RunOptions) -> Result<Value, WitError> {
@@ -229,7 +229,7 @@ impl GuestContext for VmContext {
                 &[JsString::from(code.as_str()).into(), self.object.clone().into(), options.into()],
                 context,
             )?;
-            Ok(values::to_wit(&result))
+            Ok(values::to_wit(&result, context))
         })
     }
 }
@@ -269,7 +269,7 @@ impl GuestScript for VmScript {
         run(|context| {
             let options = run_options(&options, None, context)?;
             let result = method(&self.script, "runInContext", &[target.into(), options.into()], context)?;
-            Ok(values::to_wit(&result))
+            Ok(values::to_wit(&result, context))
         })
     }
 
@@ -277,7 +277,7 @@ impl GuestScript for VmScript {
         run(|context| {
             let options = run_options(&options, None, context)?;
             let result = method(&self.script, "runInThisContext", &[options.into()], context)?;
-            Ok(values::to_wit(&result))
+            Ok(values::to_wit(&result, context))
         })
     }
 
@@ -329,7 +329,7 @@ impl Guest for Component {
                 &[JsString::from(code.as_str()).into(), params.into(), options.into()],
                 context,
             )?;
-            Ok(values::to_wit(&function))
+            Ok(values::to_wit(&function, context))
         })
     }
 
@@ -347,12 +347,13 @@ impl Guest for Component {
     fn run_main(program: Program) -> Result<Value, WitError> {
         let mut report = None;
         let result = run(|context| {
-            main_program::run(&program, context).map_err(|(error, text)| {
+            let value = main_program::run(&program, context).map_err(|(error, text)| {
                 report = text;
                 error
-            })
+            })?;
+            Ok(values::to_wit(&value, context))
         });
-        result.map(|v| values::to_wit(&v)).map_err(|mut error| {
+        result.map_err(|mut error| {
             if let Some(text) = report {
                 error.stack = text;
             }
@@ -368,14 +369,31 @@ impl Guest for Component {
         run(|context| if nested() { Ok(()) } else { context.run_jobs() })
     }
 
+    fn use_host_global(global: Value) -> Result<(), WitError> {
+        run(|context| {
+            let Value::HostObject(reference) = global else {
+                return Err(JsNativeError::typ().with_message("jsvm: use-host-global takes a host object").into());
+            };
+            let global = values::from_wit(Value::HostObject(reference), context)?;
+            let made = bootstrap::get().use_host_global.call(&JsValue::undefined(), &[global], context)?;
+            let made = made.as_object().expect("useHostGlobal returns [Error.prototype, Promise.prototype, global]");
+            let error = made.get(0, context)?.as_object().expect("an Error.prototype");
+            let promise = made.get(1, context)?.as_object().expect("a Promise.prototype");
+            let proxy = made.get(2, context)?.as_object().expect("a global");
+            values::add_main_prototypes(error, promise);
+            values::set_this_global(proxy, reference);
+            Ok(())
+        })
+    }
+
     fn node_vm() -> Value {
-        with_context(|_| values::to_wit(&bootstrap::get().vm.into()))
+        with_context(|context| values::to_wit(&bootstrap::get().vm.into(), context))
     }
 
     fn get(target: u32, key: Value) -> Result<Value, WitError> {
         run(|context| {
             let key = values::key_from_wit(key, context)?;
-            Ok(values::to_wit(&values::object(target)?.get(key, context)?))
+            Ok(values::to_wit(&values::object(target)?.get(key, context)?, context))
         })
     }
 
@@ -405,7 +423,7 @@ impl Guest for Component {
         run(|context| {
             let keys = reflect("ownKeys", &[values::object(target)?.into()], context)?;
             let keys = JsArray::from_object(keys.as_object().expect("Reflect.ownKeys returns an array"))?;
-            (0..keys.length(context)?).map(|i| Ok(values::to_wit(&keys.get(i, context)?))).collect()
+            (0..keys.length(context)?).map(|i| Ok(values::to_wit(&keys.get(i, context)?, context))).collect()
         })
     }
 
@@ -426,7 +444,7 @@ impl Guest for Component {
     }
 
     fn get_prototype_of(target: u32) -> Result<Value, WitError> {
-        run(|context| Ok(values::to_wit(&reflect("getPrototypeOf", &[values::object(target)?.into()], context)?)))
+        run(|context| Ok(values::to_wit(&reflect("getPrototypeOf", &[values::object(target)?.into()], context)?, context)))
     }
 
     fn construct(target: u32, args: Vec<Value>) -> Result<Value, WitError> {
@@ -434,7 +452,7 @@ impl Guest for Component {
             let constructor = values::object(target)?;
             let args = values::from_wit_list(args, context)?;
             let args = JsArray::from_iter(args, context);
-            Ok(values::to_wit(&reflect("construct", &[constructor.into(), args.into()], context)?))
+            Ok(values::to_wit(&reflect("construct", &[constructor.into(), args.into()], context)?, context))
         })
     }
 
@@ -457,7 +475,7 @@ impl Guest for Component {
             let function = values::function(target)?;
             let this = values::from_wit(this, context)?;
             let args = values::from_wit_list(args, context)?;
-            Ok(values::to_wit(&function.call(&this, &args, context)?))
+            Ok(values::to_wit(&function.call(&this, &args, context)?, context))
         })
     }
 

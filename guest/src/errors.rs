@@ -39,7 +39,7 @@ pub fn from_thrown(thrown: &JsValue, context: &mut Context) -> WitError {
         let stack = string_property(&object, "stack", context)
             .unwrap_or_else(|| if message.is_empty() { name.clone() } else { format!("{name}: {message}") });
         let code = string_property(&object, "code", context);
-        return WitError { name, message, stack, code, thrown: values::to_wit(thrown) };
+        return WitError { name, message, stack, code, thrown: values::to_wit(thrown, context) };
     }
     let message = thrown
         .to_string(context)
@@ -50,7 +50,7 @@ pub fn from_thrown(thrown: &JsValue, context: &mut Context) -> WitError {
         stack: format!("Uncaught {message}"),
         message,
         code: None,
-        thrown: values::to_wit(thrown),
+        thrown: values::to_wit(thrown, context),
     }
 }
 

@@ -51,7 +51,7 @@ pub fn create(source: &str, context_object: Option<JsObject>, options: ModuleOpt
     settings.set(JsString::from("lineOffset"), options.line_offset, true, context)?;
     settings.set(JsString::from("columnOffset"), options.column_offset, true, context)?;
     let module = constructor.construct(&[JsString::from(source).into(), settings.into()], None, context)?;
-    Ok(values::to_wit(&module.into()))
+    Ok(values::to_wit(&module.into(), context))
 }
 
 /// `link-module`: links `module` with the host's answers.
@@ -80,7 +80,7 @@ pub fn evaluate(module: Value, context: &mut Context) -> JsResult<Value> {
     let promise = evaluate.call(&module, &[], context)?;
     settle(&promise, context)?;
     let namespace = object.get(JsString::from("namespace"), context)?;
-    Ok(values::to_wit(&namespace))
+    Ok(values::to_wit(&namespace, context))
 }
 
 /// `import-module`: loads, links and evaluates `specifier` through the
@@ -90,5 +90,5 @@ pub fn import(specifier: &str, context: &mut Context) -> JsResult<Value> {
     let module = modules::default_load(None, &request, context)?;
     let promise = module.load_link_evaluate(context);
     settle(&promise.into(), context)?;
-    Ok(values::to_wit(&module.namespace(context).into()))
+    Ok(values::to_wit(&module.namespace(context).into(), context))
 }

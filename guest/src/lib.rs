@@ -7,6 +7,7 @@
 //! shares one implementation of validation and semantics.
 
 mod bootstrap;
+mod bytes;
 mod errors;
 mod component;
 mod contextify;

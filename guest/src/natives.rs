@@ -255,7 +255,7 @@ fn handle_and_key(args: &[JsValue], context: &mut Context) -> JsResult<(u32, cra
 
 /// The elements of an array argument, for the host.
 fn list_arg(value: &JsValue, context: &mut Context) -> JsResult<Vec<crate::jsvm::vm::types::Value>> {
-    Ok(elements(value, context)?.iter().map(values::to_wit).collect())
+    Ok(elements(value, context)?.iter().map(|v| values::to_wit(v, context)).collect())
 }
 
 /// The elements of an array or array-like (a host array arrives as a
@@ -277,7 +277,7 @@ fn host_get_own_property(_: &JsValue, args: &[JsValue], context: &mut Context) -
 
 fn host_set(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
     let (id, key) = handle_and_key(args, context)?;
-    let value = values::to_wit(args.get_or_undefined(2));
+    let value = values::to_wit(args.get_or_undefined(2), context);
     Ok(host_result(crate::component::calling_host(context, || host::set(id, &key, &value)), context)?.into())
 }
 
@@ -308,7 +308,7 @@ fn host_define_property(_: &JsValue, args: &[JsValue], context: &mut Context) ->
 
 fn host_call(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
     let id = args.get_or_undefined(0).to_u32(context)?;
-    let this = values::to_wit(args.get_or_undefined(1));
+    let this = values::to_wit(args.get_or_undefined(1), context);
     let list = list_arg(args.get_or_undefined(2), context)?;
     let value = host_result(crate::component::calling_host(context, || host::call(id, &this, &list)), context)?;
     values::from_wit(value, context)

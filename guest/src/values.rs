@@ -38,14 +38,25 @@ thread_local! {
     static HANDLES: RefCell<HandleTable> = RefCell::new(HandleTable::default());
     /// Guest stand-ins of host symbols, both ways.
     static HOST_SYMBOLS: RefCell<(HashMap<u32, JsSymbol>, HashMap<JsSymbol, u32>)> = RefCell::new(Default::default());
-    /// The main realm's `Error.prototype`: errors under it are the node:vm
-    /// layer's own (`vm-error`).
-    static MAIN_ERROR_PROTOTYPE: RefCell<Option<JsObject>> = const { RefCell::new(None) };
+    /// `Error.prototype` and `Promise.prototype` of the main realm and of
+    /// "this context": errors and promises under them are the node:vm
+    /// layer's own (`vm-error`, `vm-promise`).
+    static MAIN_PROTOTYPES: RefCell<Vec<(JsObject, JsObject)>> = const { RefCell::new(Vec::new()) };
+    static THIS_GLOBAL: RefCell<Option<(JsObject, HostObjectRef)>> = const { RefCell::new(None) };
 }
 
-/// Remembers the main realm's `Error.prototype` (at bootstrap).
-pub fn set_main_error_prototype(prototype: JsObject) {
-    MAIN_ERROR_PROTOTYPE.with_borrow_mut(|p| *p = Some(prototype));
+/// "This context"'s global (a contextified view of the host's global) and
+/// the host object it stands for: each crosses as the other, so
+/// `runInThisContext('globalThis') === globalThis` on the host.
+pub fn set_this_global(proxy: JsObject, host: HostObjectRef) {
+    THIS_GLOBAL.with_borrow_mut(|g| *g = Some((proxy, host)));
+}
+
+/// Remembers the `Error.prototype` and `Promise.prototype` of a realm whose
+/// errors and promises are the node:vm layer's (the main realm's at
+/// bootstrap, "this context"'s when it is made).
+pub fn add_main_prototypes(error: JsObject, promise: JsObject) {
+    MAIN_PROTOTYPES.with_borrow_mut(|p| p.push((error, promise)));
 }
 
 fn insert(slot: Slot) -> u32 {
@@ -144,12 +155,14 @@ fn well_known() -> [(&'static str, JsSymbol); 15] {
     ]
 }
 
-fn is_main_realm_error(object: &JsObject) -> bool {
-    let Some(main) = MAIN_ERROR_PROTOTYPE.with_borrow(Clone::clone) else { return false };
+/// Whether `object` inherits from a main realm's prototype (`pick` chooses
+/// which of the realm's two).
+fn inherits_main(object: &JsObject, pick: fn(&(JsObject, JsObject)) -> &JsObject) -> bool {
+    let mains: Vec<JsObject> = MAIN_PROTOTYPES.with_borrow(|p| p.iter().map(|m| pick(m).clone()).collect());
     let mut current = object.prototype();
     for _ in 0..32 {
         match current {
-            Some(prototype) if prototype == main => return true,
+            Some(prototype) if mains.contains(&prototype) => return true,
             Some(prototype) => current = prototype.prototype(),
             None => return false,
         }
@@ -163,9 +176,9 @@ fn kind_of(object: &JsObject) -> ObjectKind {
     } else if object.is_array() {
         ObjectKind::Array
     } else if object.is::<boa_engine::builtins::error::Error>() {
-        if is_main_realm_error(object) { ObjectKind::VmError } else { ObjectKind::Error }
+        if inherits_main(object, |m| &m.0) { ObjectKind::VmError } else { ObjectKind::Error }
     } else if object.is::<Promise>() {
-        ObjectKind::Promise
+        if inherits_main(object, |m| &m.1) { ObjectKind::VmPromise } else { ObjectKind::Promise }
     } else if object.is_ordinary() {
         ObjectKind::Plain
     } else {
@@ -185,7 +198,7 @@ fn symbol_to_wit(symbol: JsSymbol) -> Value {
 }
 
 /// Converts a guest value for the host, registering objects and symbols.
-pub fn to_wit(value: &JsValue) -> Value {
+pub fn to_wit(value: &JsValue, context: &mut Context) -> Value {
     match value.variant() {
         JsVariant::Undefined => Value::Undefined,
         JsVariant::Null => Value::Null,
@@ -196,8 +209,14 @@ pub fn to_wit(value: &JsValue) -> Value {
         JsVariant::BigInt(b) => Value::Bigint(b.to_string_radix(10)),
         JsVariant::Symbol(s) => symbol_to_wit(s),
         JsVariant::Object(o) => {
+            if let Some(host) = THIS_GLOBAL.with_borrow(|g| g.as_ref().filter(|(proxy, _)| *proxy == o).map(|(_, h)| h.clone())) {
+                return Value::HostObject(host);
+            }
             if let Some((handle, kind)) = bootstrap::host_object_id(&o) {
                 return Value::HostObject(HostObjectRef { handle, kind });
+            }
+            if let Some(bytes) = crate::bytes::to_wit(&o, context) {
+                return Value::Bytes(bytes);
             }
             let kind = kind_of(&o);
             Value::Object(ObjectRef { handle: insert(Slot::Object(o)), kind })
@@ -238,7 +257,14 @@ pub fn from_wit(value: Value, context: &mut Context) -> JsResult<JsValue> {
         }
         Value::HostSymbol(reference) => JsValue::from(host_symbol(reference)?),
         Value::Object(o) => JsValue::from(object(o.handle)?),
-        Value::HostObject(reference) => bootstrap::host_object(reference.handle, reference.kind, context)?,
+        Value::Bytes(bytes) => crate::bytes::from_wit(bytes, context)?,
+        Value::HostObject(reference) => {
+            let this_global = THIS_GLOBAL.with_borrow(|g| g.as_ref().filter(|(_, h)| h.handle == reference.handle).map(|(p, _)| p.clone()));
+            match this_global {
+                Some(proxy) => proxy.into(),
+                None => bootstrap::host_object(reference.handle, reference.kind, context)?,
+            }
+        }
     })
 }
 
@@ -268,21 +294,27 @@ pub fn key_to_js(key: Value, context: &mut Context) -> JsResult<JsValue> {
 
 /// A property key as the host sees it.
 pub fn key_to_wit(key: &JsValue) -> Value {
-    to_wit(key)
+    match key.variant() {
+        JsVariant::Symbol(s) => symbol_to_wit(s),
+        JsVariant::String(s) => Value::String(s.to_std_string_lossy()),
+        JsVariant::Integer32(i) => Value::Number(f64::from(i)),
+        JsVariant::Float64(f) => Value::Number(f),
+        _ => Value::Undefined,
+    }
 }
 
 /// A descriptor object (or undefined) as the WIT record.
 pub fn descriptor_to_wit(descriptor: &JsValue, context: &mut Context) -> JsResult<Option<PropertyDescriptor>> {
     let Some(object) = descriptor.as_object() else { return Ok(None) };
-    let mut field = |name: &str, context: &mut Context| -> JsResult<Option<JsValue>> {
+    let field = |name: &str, context: &mut Context| -> JsResult<Option<JsValue>> {
         let key = JsString::from(name);
         if object.has_property(key.clone(), context)? { Ok(Some(object.get(key, context)?)) } else { Ok(None) }
     };
     Ok(Some(PropertyDescriptor {
-        value: field("value", context)?.map(|v| to_wit(&v)),
+        value: field("value", context)?.map(|v| to_wit(&v, context)),
         writable: field("writable", context)?.map(|v| v.to_boolean()),
-        getter: field("get", context)?.map(|v| to_wit(&v)),
-        setter: field("set", context)?.map(|v| to_wit(&v)),
+        getter: field("get", context)?.map(|v| to_wit(&v, context)),
+        setter: field("set", context)?.map(|v| to_wit(&v, context)),
         enumerable: field("enumerable", context)?.map(|v| v.to_boolean()),
         configurable: field("configurable", context)?.map(|v| v.to_boolean()),
     }))

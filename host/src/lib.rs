@@ -40,7 +40,7 @@ pub use error::{Error, JsException, Result};
 pub use limits::InterruptHandle;
 pub use modules::{Module, ModuleOptions};
 pub use options::{ContextOptions, FunctionOptions, MicrotaskMode, ProgramKind, RunOptions, ScriptOptions};
-pub use value::{FromValue, HostFunction, Object, ObjectKind, Symbol, TypeMismatch, Value};
+pub use value::{ByteKind, Bytes, FromValue, HostFunction, Object, ObjectKind, Symbol, TypeMismatch, Value};
 pub use vm::{Context, Script, Vm, VmBuilder};
 
 /// Console levels of the guest's `console` methods.

@@ -146,6 +146,26 @@ impl fmt::Debug for Symbol {
     }
 }
 
+/// Which binary object a [`Bytes`] value is (`Uint8Array`, `ArrayBuffer`...).
+pub type ByteKind = wit::ByteKind;
+
+/// An `ArrayBuffer`, `DataView` or typed array, by value: binary objects
+/// cross the boundary as copies of their bytes (a view: only its own bytes).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bytes {
+    /// Which kind of object it is, on either side.
+    pub kind: ByteKind,
+    /// Its bytes, in the guest's (little-endian) order.
+    pub data: Vec<u8>,
+}
+
+impl Bytes {
+    /// A `Uint8Array` holding `data`.
+    pub fn uint8_array(data: impl Into<Vec<u8>>) -> Bytes {
+        Bytes { kind: ByteKind::Uint8Array, data: data.into() }
+    }
+}
+
 /// A host function registered with [`crate::Vm::function`], usable as a value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct HostFunction(pub(crate) u32);
@@ -167,6 +187,8 @@ pub enum Value {
     String(String),
     /// A symbol.
     Symbol(Symbol),
+    /// A binary object, copied (see [`Bytes`]).
+    Bytes(Bytes),
     /// A guest object.
     Object(Object),
     /// A host function.
@@ -191,6 +213,7 @@ impl Value {
             wit::Value::HostSymbol(s) => Value::Symbol(Symbol { inner: SymbolRef::Host(s.handle), description: s.description }),
             wit::Value::Object(o) => Value::Object(Object { inner: handle(o.handle), kind: o.kind.into() }),
             wit::Value::HostObject(o) => Value::HostFunction(HostFunction(o.handle)),
+            wit::Value::Bytes(b) => Value::Bytes(Bytes { kind: b.kind, data: b.data }),
         }
     }
 
@@ -211,6 +234,7 @@ impl Value {
             Value::HostFunction(HostFunction(id)) => {
                 wit::Value::HostObject(wit::HostObjectRef { handle: id, kind: wit::ObjectKind::Function })
             }
+            Value::Bytes(b) => wit::Value::Bytes(wit::ByteArray { kind: b.kind, data: b.data }),
         }
     }
 
@@ -234,7 +258,7 @@ impl Value {
             Value::String(_) => "string",
             Value::Symbol(_) => "symbol",
             Value::Object(o) if o.is_function() => "function",
-            Value::Object(_) => "object",
+            Value::Object(_) | Value::Bytes(_) => "object",
             Value::HostFunction(_) => "function",
         }
     }
@@ -249,7 +273,7 @@ impl From<wit::ObjectKind> for ObjectKind {
             // Which realm an error comes from does not change what a Rust
             // host can do with it.
             wit::ObjectKind::Error | wit::ObjectKind::VmError => ObjectKind::Error,
-            wit::ObjectKind::Promise => ObjectKind::Promise,
+            wit::ObjectKind::Promise | wit::ObjectKind::VmPromise => ObjectKind::Promise,
             wit::ObjectKind::Other => ObjectKind::Other,
         }
     }
@@ -285,6 +309,7 @@ from_primitive! {
     String => |v| Value::String(v),
     Object => |v| Value::Object(v),
     HostFunction => |v| Value::HostFunction(v),
+    Bytes => |v| Value::Bytes(v),
     () => |_v| Value::Undefined,
 }
 

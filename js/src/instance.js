@@ -44,6 +44,9 @@ export class GuestInstance {
     // the host's stack empties, as a context's jobs do in Node.
     this.exports.configure({ deferJobs: true });
     this.jobsScheduled = false;
+    // "This context" is a view of the host's global variables (see
+    // membrane.js, HOST_GLOBAL_NAMES), as runInThisContext is in Node.
+    this.invoke(membrane, () => this.exports.useHostGlobal(membrane.toGuest(globalThis)));
   }
 
   /** Runs the guest's queued jobs soon (once per burst of calls). */

@@ -21,6 +21,37 @@ const wellKnownBySymbol = new Map(WELL_KNOWN.map((name) => [Symbol[name], name])
 
 const UNDEFINED = { tag: 'undefined' };
 
+/** The WIT `byte-kind` of each binary class; its objects cross as copies of their bytes. */
+const BYTE_KINDS = new Map([
+  ['ArrayBuffer', 'array-buffer'], ['DataView', 'data-view'], ['Int8Array', 'int8-array'],
+  ['Uint8Array', 'uint8-array'], ['Uint8ClampedArray', 'uint8-clamped-array'], ['Int16Array', 'int16-array'],
+  ['Uint16Array', 'uint16-array'], ['Int32Array', 'int32-array'], ['Uint32Array', 'uint32-array'],
+  ['Float32Array', 'float32-array'], ['Float64Array', 'float64-array'], ['BigInt64Array', 'bigint64-array'],
+  ['BigUint64Array', 'biguint64-array'],
+]);
+const BYTE_CLASSES = new Map([...BYTE_KINDS].map(([name, kind]) => [kind, globalThis[name]]));
+/** `[[TypedArrayName]]` of a typed array (a Buffer's is `Uint8Array`). */
+const typedArrayName = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag).get;
+
+/** A host ArrayBuffer, DataView or typed array as a WIT `bytes` value; undefined for anything else. */
+function bytesToGuest(value) {
+  let name;
+  if (value instanceof ArrayBuffer) name = 'ArrayBuffer';
+  else if (value instanceof DataView) name = 'DataView';
+  else if (ArrayBuffer.isView(value)) name = typedArrayName.call(value);
+  const kind = BYTE_KINDS.get(name);
+  if (kind === undefined) return undefined;
+  const data = name === 'ArrayBuffer' ? new Uint8Array(value) : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  return { tag: 'bytes', val: { kind, data } };
+}
+
+/** A WIT `bytes` value as a new host object of its kind. */
+function bytesToHost({ kind, data }) {
+  const buffer = data.buffer.byteLength === data.byteLength ? data.buffer : data.slice().buffer;
+  const Class = BYTE_CLASSES.get(kind);
+  return Class === ArrayBuffer ? buffer : new Class(buffer);
+}
+
 /** The error every use of a stale guest object throws. */
 export function stateLostError(reason) {
   const error = new Error(`jsvm: the VM's state was lost and rebuilt (${reason}); this object belonged to it`);
@@ -41,6 +72,7 @@ function hostKind(value) {
  */
 function ownVisible(membrane, object, key) {
   if (typeof object === 'function') return undefined;
+  if (object === globalThis && HOST_GLOBAL_NAMES.has(key)) return undefined;
   // A host promise shows the guest one method, `then`, which only ever
   // calls the guest's own callbacks: so the guest can `await` it.
   if (key === 'then' && object instanceof Promise) return { value: membrane.thenOf(object), writable: false, enumerable: false, configurable: true };
@@ -49,6 +81,15 @@ function ownVisible(membrane, object, key) {
   const guestOwned = (f) => f === undefined || membrane.handleOf(f) !== undefined;
   return guestOwned(desc.get) && guestOwned(desc.set) ? desc : undefined;
 }
+
+/**
+ * The host global's own properties when the package loaded: its built-ins
+ * and the platform's (`process`, `fetch`, `setTimeout`...). "This context"
+ * is a view of the host's global (`use-host-global`) that shows the global
+ * variables the program made since, never these; the guest finds its own
+ * built-ins by those names.
+ */
+const HOST_GLOBAL_NAMES = new Set(Reflect.ownKeys(globalThis));
 
 export class Membrane {
   /** @param {() => object} guest the current guest `vm` exports (changes after a rebuild) */
@@ -95,6 +136,8 @@ export class Membrane {
     if (value === null) return { tag: 'null' };
     const handle = this.handles.get(value);
     if (handle !== undefined) return { tag: 'object', val: { handle, kind: 'other' } };
+    const bytes = bytesToGuest(value);
+    if (bytes !== undefined) return bytes;
     let id = this.hostIds.get(value);
     if (id === undefined) {
       id = this.hostObjects.push(value) - 1;
@@ -140,14 +183,15 @@ export class Membrane {
         return symbol;
       }
       case 'object': return this.guestObject(value.val.handle, value.val.kind);
+      case 'bytes': return bytesToHost(value.val);
       default: throw new TypeError(`jsvm: unknown value ${value.tag}`);
     }
   }
 
   /**
    * The host face of guest object `handle`, made once while it lives: a
-   * Proxy forwarding every operation, except for errors and promises. An
-   * error becomes a real host Error (so `Object.prototype.toString` and
+   * Proxy forwarding every operation, except for errors and the node:vm
+   * layer's promises. An error becomes a real host Error (so `Object.prototype.toString` and
    * util.inspect see an error) with the guest's prototype, so `instanceof`
    * answers as for an error of another realm, and a copy of its own
    * properties and stack; a promise becomes a host Promise that settles
@@ -159,12 +203,14 @@ export class Membrane {
       this.pendingReleases.push(handle);
       return existing;
     }
-    const proxy = new Proxy(proxyTarget(kind), guestHandler(this, handle));
+    const proxy = new Proxy(proxyTarget(kind), guestHandler(this, handle, kind));
     let face = proxy;
     this.proxies.set(handle, new WeakRef(proxy));
     this.handles.set(proxy, handle);
     if (kind === 'error' || kind === 'vm-error') face = errorFace(proxy);
-    if (kind === 'promise') face = new Promise((resolve, reject) => this.subscribe(handle, resolve, reject));
+    // A context's promise stays a Proxy (a thenable, not the host's
+    // Promise, as in Node); the node:vm layer's is the host's own.
+    if (kind === 'vm-promise') face = new Promise((resolve, reject) => this.subscribe(handle, resolve, reject));
     if (face !== proxy) {
       this.proxies.set(handle, new WeakRef(face));
       this.handles.set(face, handle);
@@ -207,6 +253,40 @@ export class Membrane {
       this.thens.set(promise, then);
     }
     return then;
+  }
+
+  /**
+   * A function of the guest main realm's `Object` (`isExtensible`,
+   * `preventExtensions`) or `Object.prototype` (`prototype.toString`), by
+   * handle, fetched once: the operations the WIT has no call for.
+   */
+  guestFunction(path) {
+    this.functions ??= new Map();
+    let handle = this.functions.get(path);
+    if (handle === undefined) {
+      handle = this.invoke(() => {
+        let value = this.guest().nodeVm();
+        for (const name of ['constructor', ...path.split('.')]) {
+          const next = this.guest().get(value.val.handle, { tag: 'string', val: name });
+          this.pendingReleases.push(value.val.handle);
+          value = next;
+        }
+        return value.val.handle;
+      });
+      this.functions.set(path, handle);
+    }
+    return handle;
+  }
+
+  /**
+   * Calls `guestFunction(path)` with guest object `handle` (as `this` for
+   * a `prototype.` method, else as the argument); the result as a host value.
+   */
+  callGuestFunction(path, handle) {
+    const fn = this.guestFunction(path);
+    const object = { tag: 'object', val: { handle, kind: 'other' } };
+    const method = path.startsWith('prototype.');
+    return this.toHost(this.invoke(() => this.guest().call(fn, method ? object : UNDEFINED, method ? [] : [object])));
   }
 
   /** The guest handle of a host Proxy of a guest object, if it is one. */
@@ -289,6 +369,7 @@ export class Membrane {
         const target = object(id);
         if (typeof target === 'function') return false;
         const name = key(k);
+        if (target === globalThis && HOST_GLOBAL_NAMES.has(name)) return false;
         const own = Reflect.getOwnPropertyDescriptor(target, name);
         if (own === undefined) {
           return Reflect.defineProperty(target, name, { value: this.toHost(v), writable: true, enumerable: true, configurable: true });
@@ -299,6 +380,7 @@ export class Membrane {
       has: guard((id, k) => ownVisible(this, object(id), key(k)) !== undefined),
       deleteProperty: guard((id, k) => {
         const target = object(id);
+        if (target === globalThis && HOST_GLOBAL_NAMES.has(key(k))) return true; // not in the view
         return typeof target !== 'function' && Reflect.deleteProperty(target, key(k));
       }),
       ownKeys: guard((id) => {
@@ -308,7 +390,7 @@ export class Membrane {
       }),
       defineProperty: guard((id, k, desc) => {
         const target = object(id);
-        if (typeof target === 'function') return false;
+        if (typeof target === 'function' || (target === globalThis && HOST_GLOBAL_NAMES.has(key(k)))) return false;
         const hostDesc = {};
         if (desc.value !== undefined) hostDesc.value = this.toHost(desc.value);
         // An accessor the guest defines has the guest's functions (host
@@ -335,6 +417,12 @@ function errorFace(proxy) {
   let stack;
   try { stack = proxy.stack; } catch { stack = undefined; }
   Object.defineProperty(error, 'stack', { value: stack, writable: true, configurable: true, enumerable: false });
+  // V8's Object.prototype.toString gives up ("[object Object]") when its
+  // lookup of @@toStringTag meets a Proxy on the prototype chain; an own
+  // answer (the guest's) stops the lookup first.
+  let tag;
+  try { tag = proxy[Symbol.toStringTag]; } catch { tag = undefined; }
+  Object.defineProperty(error, Symbol.toStringTag, { value: tag, writable: true, configurable: true, enumerable: false });
   Object.setPrototypeOf(error, Reflect.getPrototypeOf(proxy));
   return error;
 }
@@ -352,7 +440,7 @@ function proxyTarget(kind) {
 }
 
 /** The traps of a guest object's Proxy: each operation is one guest call. */
-function guestHandler(membrane, handle) {
+function guestHandler(membrane, handle, kind) {
   const g = () => membrane.guest();
   const call = (f) => membrane.invoke(f);
   const key = (k) => membrane.toGuest(k);
@@ -385,13 +473,54 @@ function guestHandler(membrane, handle) {
     for (const flag of ['writable', 'enumerable', 'configurable']) if (flag in desc) out[flag] = Boolean(desc[flag]);
     return out;
   };
+  /**
+   * Makes the target's own property `k` what the guest's is (a Proxy
+   * whose target is not extensible must report exactly the target's).
+   */
+  const sync = (target, k) => {
+    const desc = descToHost(call(() => g().getOwnProperty(handle, key(k))));
+    const own = Reflect.getOwnPropertyDescriptor(target, k);
+    if (desc === undefined) {
+      if (own !== undefined && own.configurable) Reflect.deleteProperty(target, k);
+    } else if (own === undefined || own.configurable || ('value' in own && own.writable)) {
+      Reflect.defineProperty(target, k, desc);
+    }
+  };
+  /** Once the guest object is not extensible: the target holds its properties and is not either. */
+  const seal = (target) => {
+    if (!Reflect.isExtensible(target)) return;
+    for (const k of call(() => g().ownKeys(handle)).map((k) => membrane.toHost(k))) sync(target, k);
+    Reflect.setPrototypeOf(target, membrane.toHost(call(() => g().getPrototypeOf(handle))));
+    Reflect.preventExtensions(target);
+  };
   return {
-    get: (_, k) => membrane.toHost(call(() => g().get(handle, key(k)))),
+    get(target, k) {
+      const value = membrane.toHost(call(() => g().get(handle, key(k))));
+      // V8 tags a Proxy "[object Object]" unless its @@toStringTag says
+      // otherwise; a guest RegExp, Date... says what it is.
+      if (k === Symbol.toStringTag && value === undefined && kind !== 'error' && kind !== 'vm-error') {
+        const tag = /^\[object (.*)\]$/.exec(membrane.callGuestFunction('prototype.toString', handle))?.[1];
+        return tag === 'Object' ? undefined : tag;
+      }
+      return value;
+    },
     set: (_, k, v) => call(() => g().set(handle, key(k), membrane.toGuest(v))),
-    has: (_, k) => call(() => g().has(handle, key(k))),
-    deleteProperty: (_, k) => call(() => g().deleteProperty(handle, key(k))),
+    has(target, k) {
+      const found = call(() => g().has(handle, key(k)));
+      if (!found && !Reflect.isExtensible(target)) sync(target, k);
+      return found;
+    },
+    deleteProperty(target, k) {
+      const deleted = call(() => g().deleteProperty(handle, key(k)));
+      if (deleted && !Reflect.isExtensible(target)) sync(target, k);
+      return deleted;
+    },
     ownKeys(target) {
       const keys = call(() => g().ownKeys(handle)).map((k) => membrane.toHost(k));
+      if (!Reflect.isExtensible(target)) {
+        for (const k of Reflect.ownKeys(target)) if (!keys.includes(k)) sync(target, k);
+        return Reflect.ownKeys(target);
+      }
       const seen = new Set(keys);
       for (const k of Reflect.ownKeys(target)) {
         if (!seen.has(k) && !Reflect.getOwnPropertyDescriptor(target, k).configurable) keys.push(k);
@@ -399,6 +528,10 @@ function guestHandler(membrane, handle) {
       return keys;
     },
     getOwnPropertyDescriptor(target, k) {
+      if (!Reflect.isExtensible(target)) {
+        sync(target, k);
+        return Reflect.getOwnPropertyDescriptor(target, k);
+      }
       const desc = descToHost(call(() => g().getOwnProperty(handle, key(k))));
       const own = Reflect.getOwnPropertyDescriptor(target, k);
       if (own !== undefined && !own.configurable) {
@@ -409,12 +542,26 @@ function guestHandler(membrane, handle) {
     },
     defineProperty(target, k, desc) {
       if (!call(() => g().defineProperty(handle, key(k), descToGuest(desc)))) return false;
-      if (desc.configurable === false) mirror(target, k, desc);
+      if (desc.configurable === false || !Reflect.isExtensible(target)) sync(target, k);
       return true;
     },
     getPrototypeOf: () => membrane.toHost(call(() => g().getPrototypeOf(handle))),
     setPrototypeOf: () => false,
-    preventExtensions: () => false,
+    isExtensible(target) {
+      if (!Reflect.isExtensible(target)) return false;
+      if (membrane.callGuestFunction('isExtensible', handle)) return true;
+      seal(target);
+      return false;
+    },
+    preventExtensions(target) {
+      try {
+        membrane.callGuestFunction('preventExtensions', handle);
+      } catch {
+        return false; // the guest refused (a contextified global, a Proxy)
+      }
+      seal(target);
+      return true;
+    },
     apply: (_, thisArg, args) => membrane.toHost(call(() => g().call(handle, membrane.toGuest(thisArg), args.map((a) => membrane.toGuest(a))))),
     construct: (_, args) => membrane.toHost(call(() => g().construct(handle, args.map((a) => membrane.toGuest(a))))),
   };

@@ -71,9 +71,54 @@ test('a 50 ms timeout stops for(;;){} and the context keeps its state', () => {
   assert.equal(vm.runInContext('n + 1', ctx), 2);
 });
 
-test('guest promises are host promises, and host promises can be awaited in the guest', async () => {
+test("a context's promises are thenables, the node:vm layer's are host promises, and host promises can be awaited in the guest", async () => {
   const ctx = vm.createContext({ later: Promise.resolve(41) });
   const p = vm.runInContext('(async () => (await later) + 1)()', ctx);
-  assert.ok(p instanceof Promise);
+  // As in Node: a promise of the context's realm is not the host's Promise.
+  assert.equal(p instanceof Promise, false);
+  assert.equal(p instanceof vm.runInContext('Promise', ctx), true);
   assert.equal(await p, 42);
+  const failed = vm.runInContext('Promise.reject(new TypeError("no"))', ctx);
+  await assert.rejects(failed, (e) => e.name === 'TypeError' && e.message === 'no' && !(e instanceof TypeError));
+  // Promises of "this context" and of the node:vm layer are the host's own.
+  assert.ok(vm.runInThisContext('Promise.resolve(1)') instanceof Promise);
+  assert.ok(vm.measureMemory() instanceof Promise);
+});
+
+test('binary objects cross as copies of their bytes, of the same kind', () => {
+  const ctx = vm.createContext({ bytes: new Uint8Array([1, 2, 3]), floats: new Float64Array([0.5]), raw: new Uint16Array([1, 2]).buffer });
+  // Of the guest's realm, not the context's (as a host object in Node's sandbox is not the context's).
+  const tag = (name) => `Object.prototype.toString.call(${name}).slice(8, -1)`;
+  assert.equal(vm.runInContext(`${tag('bytes')} + bytes.join()`, ctx), 'Uint8Array1,2,3');
+  assert.equal(vm.runInContext(`${tag('floats')} + floats[0]`, ctx), 'Float64Array0.5');
+  assert.equal(vm.runInContext(`${tag('raw')} + new Uint16Array(raw)[1]`, ctx), 'ArrayBuffer2');
+  const made = vm.runInContext('new Int32Array([-1, 7]).subarray(1)', ctx);
+  assert.ok(made instanceof Int32Array);
+  assert.deepEqual([...made], [7]);
+  const view = vm.runInContext('const v = new DataView(new ArrayBuffer(4)); v.setUint8(3, 9); v', ctx);
+  assert.ok(view instanceof DataView);
+  assert.equal(view.getUint8(3), 9);
+  // A copy: writes on one side are not seen on the other.
+  vm.runInContext('bytes[0] = 100', ctx);
+  assert.equal(vm.runInContext('bytes[0]', ctx), 1);
+  assert.equal(Buffer.isBuffer(ctx.bytes), false);
+});
+
+test('"this context" is a view of the host global: its variables, never its built-ins or platform globals', () => {
+  globalThis.jsvmTestCounter = 1;
+  assert.equal(vm.runInThisContext('jsvmTestCounter += 1'), 2);
+  assert.equal(globalThis.jsvmTestCounter, 2);
+  vm.runInThisContext('var jsvmDeclared = "d"; jsvmAssigned = "a"');
+  assert.equal(globalThis.jsvmAssigned, 'a');
+  assert.equal(globalThis.jsvmDeclared, 'd');
+  assert.equal(vm.runInThisContext('globalThis'), globalThis);
+  assert.equal(vm.runInThisContext('typeof process + typeof setTimeout + typeof fetch + typeof Buffer'), 'undefinedundefinedundefinedundefined');
+  assert.equal(vm.runInThisContext('Object === globalThis.Object && Object !== this.constructor'), true);
+  assert.notEqual(vm.runInThisContext('Object'), Object);
+  vm.runInThisContext('setTimeout = 1; globalThis.process = 2');
+  assert.equal(typeof setTimeout, 'function');
+  assert.equal(typeof process, 'object');
+  assert.throws(() => vm.runInThisContext('null.x'), TypeError);
+  delete globalThis.jsvmTestCounter;
+  delete globalThis.jsvmAssigned;
 });

@@ -13,7 +13,8 @@ const contexts = new WeakMap();
 /** Hidden per-Script state. */
 const scriptState = new WeakMap();
 
-const mainRecord = { realm: native.mainRealm, global: globalThis, realGlobal: globalThis, microtaskMode: undefined };
+/** "This context": the main realm, or a contextified view of the host's global (`useHostGlobal`). */
+let mainRecord = { realm: native.mainRealm, global: globalThis, realGlobal: globalThis, microtaskMode: undefined };
 installStack(globalThis);
 
 let defaultContextNameIndex = 1;
@@ -65,6 +66,28 @@ function createContext(contextObject = {}, options = {}) {
 
 /** Creates the realm behind a context and registers its context object. */
 function makeContext(contextObject, settings) {
+  const record = makeContextRecord(contextObject, settings);
+  contexts.set(record.global, record);
+  return record.global;
+}
+
+/**
+ * Makes "this context" a contextified view of `hostGlobal`, the host's
+ * global object, as a JavaScript host's `runInThisContext` needs: its code
+ * reads and writes the host's global variables, and finds this guest's
+ * built-ins (and `console`) for the names the host does not show. Like
+ * Node's main context it is no `vm.Context`. Returns the realm's
+ * `Error.prototype` and `Promise.prototype` (its errors and promises are
+ * the node:vm layer's, as in Node) and its global.
+ */
+function useHostGlobal(hostGlobal) {
+  const record = makeContextRecord(hostGlobal, { name: 'main', strings: true, wasm: true, microtaskMode: undefined });
+  record.realGlobal.console = globalThis.console;
+  mainRecord = record;
+  return [record.realGlobal.Error.prototype, record.realGlobal.Promise.prototype, record.proxy];
+}
+
+function makeContextRecord(contextObject, settings) {
   // The record is the realm's referrer record too: `import()` in code with
   // no script (eval in a promise job) asks the context's callback.
   const record = { ...settings };
@@ -85,8 +108,7 @@ function makeContext(contextObject, settings) {
   record.referrer = record.global;
   installStack(record.realGlobal);
   installSilentConsole(record.realGlobal);
-  contexts.set(record.global, record);
-  return record.global;
+  return record;
 }
 
 /** Options common to every run: `timeout`, `displayErrors`, `breakOnSigint`. */
