@@ -9,9 +9,11 @@
 //! Module loading runs as futures (Boa's `NativeAsyncJob`s). Boa's own
 //! executor polls a pending future forever, so a dynamic-import callback
 //! whose promise never settles would hang the call; here a drain ends when
-//! neither a promise job nor a future can make progress, and the futures
-//! still pending are dropped with it (their `import()` stays pending, as
-//! it would with a loader that never answers).
+//! neither a promise job nor a future can make progress. The futures still
+//! pending wait, parked, for a later drain: a JavaScript host's callback
+//! promise settles only after the call that started the import has
+//! returned to the host's event loop. A loader that never answers leaves
+//! one parked future, polled once per drain and never spinning.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -31,6 +33,8 @@ pub struct Jobs {
     promise: RefCell<VecDeque<PromiseJob>>,
     generic: RefCell<VecDeque<GenericJob>>,
     futures: RefCell<Vec<NativeAsyncJob>>,
+    /// Started futures that were still pending when a drain ended.
+    parked: RefCell<Vec<Running<'static>>>,
     /// The pending jobs of `afterEvaluate` contexts, by realm. A realm is
     /// listed only while it has jobs, so a dropped context is not kept alive.
     isolated: RefCell<Vec<(Realm, VecDeque<PromiseJob>)>>,
@@ -44,6 +48,7 @@ impl Jobs {
             promise: RefCell::default(),
             generic: RefCell::default(),
             futures: RefCell::default(),
+            parked: RefCell::default(),
             isolated: RefCell::default(),
         }
     }
@@ -62,17 +67,27 @@ impl Jobs {
         self.promise.borrow_mut().clear();
         self.generic.borrow_mut().clear();
         self.futures.borrow_mut().clear();
+        self.parked.borrow_mut().clear();
     }
 
     /// Runs every job until nothing can make progress.
     fn drain(&self, context: &mut Context) -> JsResult<()> {
-        let context = RefCell::new(context);
-        let mut running: Vec<Running<'_>> = Vec::new();
+        if LASTING.get().is_some_and(|cell| cell.try_borrow_mut().is_err()) {
+            return Ok(()); // a drain inside a job of the running drain: it goes on
+        }
+        let context = lasting_context(context);
+        let mut running = std::mem::take(&mut *self.parked.borrow_mut());
+        let result = self.drain_with(context, &mut running);
+        self.parked.borrow_mut().extend(running);
+        result
+    }
+
+    fn drain_with(&self, context: &'static RefCell<&'static mut Context>, running: &mut Vec<Running<'static>>) -> JsResult<()> {
         loop {
             let started: Vec<NativeAsyncJob> = std::mem::take(&mut *self.futures.borrow_mut());
             let mut progressed = !started.is_empty();
-            running.extend(started.into_iter().map(|job| Box::pin(job.call(&context)) as Running<'_>));
-            progressed |= poll_all(&mut running)?;
+            running.extend(started.into_iter().map(|job| Box::pin(job.call(context)) as Running<'static>));
+            progressed |= poll_all(running)?;
             loop {
                 let job = self.promise.borrow_mut().pop_front();
                 let Some(job) = job else { break };
@@ -93,9 +108,40 @@ impl Jobs {
     }
 }
 
+thread_local! {
+    /// The context as the parked futures borrow it (see [`lasting_context`]).
+    static LASTING: std::cell::Cell<Option<&'static RefCell<&'static mut Context>>> = const { std::cell::Cell::new(None) };
+}
+
+/// The guest's one context in a `RefCell` that lives as long as the
+/// program, for futures that outlive the drain that started them.
+///
+/// SAFETY: the guest's context lives in a thread-local for the whole
+/// program and is never moved (`component::with_context`), so the pointer
+/// stays valid. A future only uses it while it is polled, and polling
+/// happens only inside a drain, which holds the context's `&mut` and does
+/// nothing else with it meanwhile: the same discipline as Boa's own
+/// `RefCell<&mut Context>` for a drain, stretched over several drains.
+fn lasting_context(context: &mut Context) -> &'static RefCell<&'static mut Context> {
+    let pointer: *mut Context = context;
+    // SAFETY: see above.
+    let fresh = || unsafe { &mut *pointer };
+    match LASTING.get() {
+        Some(cell) => {
+            *cell.borrow_mut() = fresh();
+            cell
+        }
+        None => {
+            let cell: &'static RefCell<&'static mut Context> = Box::leak(Box::new(RefCell::new(fresh())));
+            LASTING.set(Some(cell));
+            cell
+        }
+    }
+}
+
 /// Polls each running future once, removing the finished ones; whether any
 /// finished.
-fn poll_all(running: &mut Vec<Running<'_>>) -> JsResult<bool> {
+fn poll_all<'a>(running: &mut Vec<Running<'a>>) -> JsResult<bool> {
     let mut waker = std::task::Context::from_waker(Waker::noop());
     let mut finished = false;
     let mut index = 0;
