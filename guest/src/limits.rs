@@ -25,10 +25,27 @@ pub const CHECK_INTERVAL: u32 = 10_000;
 thread_local! {
     /// The stop being unwound, until the run it names takes it.
     static PENDING: Cell<Option<Stop>> = const { Cell::new(None) };
+    /// The guest's own heap limit (`guest-options.memory-limit`).
+    static MEMORY_LIMIT: Cell<Option<u64>> = const { Cell::new(None) };
+    /// The open scopes' timeouts, so a stop that reaches the top of a
+    /// nested host call still says how long its run's timeout was.
+    static SCOPE_TIMEOUTS: std::cell::RefCell<Vec<(u32, Option<u32>)>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// Installed on the Boa context: asks the host whether to stop.
+/// Sets the guest's own heap limit, in bytes.
+pub fn set_memory_limit(limit: Option<u64>) {
+    MEMORY_LIMIT.set(limit);
+}
+
+/// Installed on the Boa context: checks the heap limit, then asks the host
+/// whether to stop.
 pub fn interrupt_handler() -> bool {
+    if let Some(limit) = MEMORY_LIMIT.get()
+        && crate::memory::live_bytes() as u64 > limit
+    {
+        PENDING.set(Some(Stop { scope: 0, reason: StopReason::MemoryLimit }));
+        return true;
+    }
     match host::checkpoint() {
         Some(stop) => {
             PENDING.set(Some(stop));
@@ -58,6 +75,9 @@ impl RunScope {
     /// Opens a scope when the run has a timeout or breakOnSigint.
     pub fn enter(timeout_ms: Option<u32>, break_on_sigint: bool) -> RunScope {
         let id = (timeout_ms.is_some() || break_on_sigint).then(|| host::enter_run(timeout_ms, break_on_sigint));
+        if let Some(id) = id {
+            SCOPE_TIMEOUTS.with_borrow_mut(|s| s.push((id, timeout_ms)));
+        }
         RunScope { id, timeout_ms }
     }
 
@@ -66,6 +86,7 @@ impl RunScope {
     pub fn finish<T>(self, result: JsResult<T>, context: &mut Context) -> JsResult<T> {
         let Some(id) = self.id else { return result };
         host::leave_run(id);
+        SCOPE_TIMEOUTS.with_borrow_mut(|s| s.retain(|(open, _)| *open < id));
         match result {
             Err(error) if is_stop(&error) => match PENDING.get() {
                 Some(stop) if stop.scope == id => {
@@ -109,6 +130,10 @@ pub fn node_error(reason: StopReason, timeout_ms: Option<u32>, context: &mut Con
         (StopReason::Timeout, Some(ms)) => ("ERR_SCRIPT_EXECUTION_TIMEOUT", format!("Script execution timed out after {ms}ms")),
         (StopReason::Timeout, None) => ("ERR_SCRIPT_EXECUTION_TIMEOUT", "Script execution timed out".to_string()),
         (StopReason::Interrupted, _) => ("ERR_SCRIPT_EXECUTION_INTERRUPTED", "Script execution interrupted.".to_string()),
+        (StopReason::MemoryLimit, _) => (
+            "ERR_VM_MEMORY_LIMIT",
+            format!("jsvm: the VM's memory limit ({} bytes) was reached", MEMORY_LIMIT.get().unwrap_or_default()),
+        ),
     };
     let error = JsNativeError::error().with_message(message).into_opaque(context);
     let _ = error.set(js_string!("code"), js_string!(code), false, context);
@@ -119,5 +144,11 @@ pub fn node_error(reason: StopReason, timeout_ms: Option<u32>, context: &mut Con
 /// run was left without taking it): Node's error for its reason.
 pub fn take_unclaimed(context: &mut Context) -> Option<JsError> {
     let stop = PENDING.take()?;
-    Some(node_error(stop.reason, None, context))
+    if stop.reason == StopReason::MemoryLimit {
+        // What the stopped code held is garbage now: collect it, so the
+        // next call does not meet the limit again.
+        boa_gc::force_collect();
+    }
+    let timeout_ms = SCOPE_TIMEOUTS.with_borrow(|s| s.iter().find(|(id, _)| *id == stop.scope).and_then(|(_, ms)| *ms));
+    Some(node_error(stop.reason, timeout_ms, context))
 }

@@ -24,3 +24,24 @@ export function interrupt(): void;
  * not available (a page that is not cross-origin isolated).
  */
 export const interruptFlag: Int32Array | undefined;
+
+/** The package's own options for a VM of its own. */
+export interface VmOptions {
+  /**
+   * Bytes the guest's heap may hold (its engine and every context; a
+   * fresh VM uses a few MiB). Checked as the guest runs: over it, the
+   * running code stops with an Error whose `code` is `ERR_VM_MEMORY_LIMIT`
+   * and the VM keeps its contexts. One allocation larger than what is left
+   * of the engine's memory still ends the VM's state (ERR_VM_STATE_LOST).
+   */
+  memoryLimit?: number;
+}
+
+/** node:vm's API over a VM of its own, with its own `interrupt`. */
+export type Vm = typeof vm & { interrupt(): void; readonly interruptFlag: Int32Array | undefined };
+
+/**
+ * A separate VM (its own guest instance: nothing is shared with the
+ * default export's), with the package's options.
+ */
+export function createVm(options?: VmOptions): Vm;

@@ -12,7 +12,7 @@ import { guestStderr, wasiImports } from './wasi.js';
 export class GuestInstance {
   /**
    * @param {(name: string) => WebAssembly.Module} getCoreModule compiled core modules of the component
-   * @param {{ moduleSource?: (id: string) => string | undefined, console?: (level: string, text: string) => void }} options
+   * @param {{ moduleSource?: (id: string) => string | undefined, console?: (level: string, text: string) => void, memoryLimit?: number }} options
    */
   constructor(getCoreModule, options = {}) {
     this.getCoreModule = getCoreModule;
@@ -42,7 +42,8 @@ export class GuestInstance {
     this.membrane = membrane;
     // The guest's promise jobs run from the host's microtask queue, when
     // the host's stack empties, as a context's jobs do in Node.
-    this.exports.configure({ deferJobs: true });
+    const { memoryLimit } = this.options;
+    this.exports.configure({ deferJobs: true, memoryLimit: memoryLimit === undefined ? undefined : BigInt(memoryLimit) });
     this.jobsScheduled = false;
     // "This context" is a view of the host's global variables (see
     // membrane.js, HOST_GLOBAL_NAMES), as runInThisContext is in Node.

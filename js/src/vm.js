@@ -51,3 +51,34 @@ export function nodeVmApi(instance) {
   });
   return api;
 }
+
+/**
+ * The package's own VM options (`createVm(options)`), validated as Node
+ * validates its options: `memoryLimit`, bytes the guest's heap may hold.
+ */
+export function vmOptions(options) {
+  if (options === null || typeof options !== 'object') throw codedError(TypeError, 'ERR_INVALID_ARG_TYPE', `The "options" argument must be of type object. Received ${describe(options)}`);
+  const { memoryLimit } = options;
+  if (memoryLimit !== undefined) {
+    if (typeof memoryLimit !== 'number') {
+      throw codedError(TypeError, 'ERR_INVALID_ARG_TYPE', `The "options.memoryLimit" property must be of type number. Received ${describe(memoryLimit)}`);
+    }
+    if (!Number.isSafeInteger(memoryLimit) || memoryLimit <= 0) {
+      throw codedError(RangeError, 'ERR_OUT_OF_RANGE', `The value of "options.memoryLimit" is out of range. It must be a positive integer. Received ${memoryLimit}`);
+    }
+  }
+  return { memoryLimit };
+}
+
+function codedError(Base, code, message) {
+  const error = new Base(message);
+  error.code = code;
+  return error;
+}
+
+function describe(value) {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === 'function') return `function ${value.name}`;
+  if (typeof value === 'object') return 'an instance of ' + (value.constructor?.name ?? 'Object');
+  return `type ${typeof value} (${typeof value === 'string' ? `'${value}'` : String(value)})`;
+}

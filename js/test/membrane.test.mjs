@@ -1,7 +1,7 @@
 // Live values both ways, as a node:vm user relies on them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import vm from 'jsvm';
+import vm, { createVm } from 'jsvm';
 
 test('the context object is live both ways and createContext returns it', () => {
   const sb = { n: 1, list: [] };
@@ -121,4 +121,21 @@ test('"this context" is a view of the host global: its variables, never its buil
   assert.throws(() => vm.runInThisContext('null.x'), TypeError);
   delete globalThis.jsvmTestCounter;
   delete globalThis.jsvmAssigned;
+});
+
+test('createVm({ memoryLimit }) ends an allocation loop with ERR_VM_MEMORY_LIMIT, and the VM keeps its contexts', () => {
+  const own = createVm({ memoryLimit: 32 * 1024 * 1024 });
+  const ctx = own.createContext({ kept: 1 });
+  own.runInContext('var before = "still here"', ctx);
+  assert.throws(() => own.runInContext('const chunks = []; for (;;) chunks.push(new Uint8Array(65536))', ctx), (e) => {
+    assert.equal(e.code, 'ERR_VM_MEMORY_LIMIT');
+    assert.match(e.message, /memory limit \(33554432 bytes\)/);
+    assert.ok(e instanceof Error);
+    return true;
+  });
+  assert.equal(own.runInContext('before + " " + (kept + 1)', ctx), 'still here 2');
+  // A separate guest: the default VM's contexts are not its.
+  assert.equal(own.isContext(vm.createContext({})), false);
+  assert.throws(() => createVm({ memoryLimit: 0 }), { code: 'ERR_OUT_OF_RANGE' });
+  assert.throws(() => createVm({ memoryLimit: '1' }), { code: 'ERR_INVALID_ARG_TYPE' });
 });

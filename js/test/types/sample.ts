@@ -1,8 +1,9 @@
 // Every export of the package, typed as a node:vm user would write it.
 import vm, {
   Script, Module, SourceTextModule, SyntheticModule, createContext, createScript, runInContext, runInNewContext,
-  runInThisContext, isContext, compileFunction, measureMemory, constants, interrupt, interruptFlag,
+  runInThisContext, isContext, compileFunction, measureMemory, constants, interrupt, interruptFlag, createVm,
 } from 'jsvm';
+import type { Vm } from 'jsvm';
 
 const sandbox: vm.Context = createContext({ n: 1 });
 const ok: boolean = isContext(sandbox);
@@ -29,4 +30,7 @@ async function link(): Promise<void> {
 }
 interrupt();
 const flag: Int32Array | undefined = interruptFlag;
-export { ok, n, fresh, here, data, rejected, url, legacy, fn, memory, plain, loader, anyModule, link, flag };
+const own: Vm = createVm({ memoryLimit: 64 * 1024 * 1024 });
+const ownResult: unknown = own.runInContext('1', own.createContext({}));
+own.interrupt();
+export { own, ownResult, ok, n, fresh, here, data, rejected, url, legacy, fn, memory, plain, loader, anyModule, link, flag };
