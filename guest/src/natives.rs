@@ -250,7 +250,7 @@ fn host_result<T>(result: Result<T, crate::jsvm::vm::types::JsError>, context: &
 
 /// The host handle (first argument) and property key (second) of a trap.
 fn handle_and_key(args: &[JsValue], context: &mut Context) -> JsResult<(u32, crate::jsvm::vm::types::Value)> {
-    Ok((args.get_or_undefined(0).to_u32(context)?, values::key_to_wit(args.get_or_undefined(1))))
+    Ok((args.get_or_undefined(0).to_u32(context)?, values::key_to_wit(args.get_or_undefined(1), context)))
 }
 
 /// The elements of an array argument, for the host.

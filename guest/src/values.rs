@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use boa_engine::{
-    Context, JsBigInt, JsNativeError, JsObject, JsResult, JsString, JsSymbol, JsValue,
+    Context, JsBigInt, JsNativeError, JsObject, JsResult, JsString, JsSymbol, JsValue, js_string,
     builtins::promise::Promise, object::builtins::JsFunction, property::PropertyKey, value::JsVariant,
 };
 
@@ -186,15 +186,34 @@ fn kind_of(object: &JsObject) -> ObjectKind {
     }
 }
 
-fn symbol_to_wit(symbol: JsSymbol) -> Value {
+fn symbol_to_wit(symbol: JsSymbol, context: &mut Context) -> Value {
     if let Some((name, _)) = well_known().into_iter().find(|(_, s)| s == &symbol) {
         return Value::WellKnownSymbol(name.to_string());
+    }
+    if let Some(key) = registry_key(&symbol, context) {
+        return Value::RegisteredSymbol(key);
     }
     let description = symbol.description().map(|d| d.to_std_string_lossy());
     if let Some(handle) = HOST_SYMBOLS.with_borrow(|(_, by_symbol)| by_symbol.get(&symbol).copied()) {
         return Value::HostSymbol(HostSymbolRef { handle, description });
     }
     Value::Symbol(SymbolRef { handle: insert(Slot::Symbol(symbol)), description })
+}
+
+/// `Symbol.keyFor(symbol)`: the key of a symbol of the shared registry.
+fn registry_key(symbol: &JsSymbol, context: &mut Context) -> Option<String> {
+    let constructor = context.intrinsics().constructors().symbol().constructor();
+    let key_for = constructor.get(js_string!("keyFor"), context).ok()?;
+    let key = key_for.as_callable()?.call(&constructor.into(), &[symbol.clone().into()], context).ok()?;
+    key.as_string().map(|k| k.to_std_string_lossy())
+}
+
+/// `Symbol.for(key)`.
+fn registered_symbol(key: &str, context: &mut Context) -> JsResult<JsValue> {
+    let constructor = context.intrinsics().constructors().symbol().constructor();
+    let symbol_for = constructor.get(js_string!("for"), context)?;
+    let symbol_for = symbol_for.as_callable().ok_or_else(|| JsNativeError::typ().with_message("jsvm: no Symbol.for"))?;
+    symbol_for.call(&constructor.into(), &[JsString::from(key).into()], context)
 }
 
 /// Converts a guest value for the host, registering objects and symbols.
@@ -207,7 +226,7 @@ pub fn to_wit(value: &JsValue, context: &mut Context) -> Value {
         JsVariant::Float64(f) => Value::Number(f),
         JsVariant::String(s) => Value::String(s.to_std_string_lossy()),
         JsVariant::BigInt(b) => Value::Bigint(b.to_string_radix(10)),
-        JsVariant::Symbol(s) => symbol_to_wit(s),
+        JsVariant::Symbol(s) => symbol_to_wit(s, context),
         JsVariant::Object(o) => {
             if let Some(host) = THIS_GLOBAL.with_borrow(|g| g.as_ref().filter(|(proxy, _)| *proxy == o).map(|(_, h)| h.clone())) {
                 return Value::HostObject(host);
@@ -256,6 +275,7 @@ pub fn from_wit(value: Value, context: &mut Context) -> JsResult<JsValue> {
             JsValue::from(found.ok_or_else(|| JsNativeError::typ().with_message(format!("jsvm: no well-known symbol {name}")))?)
         }
         Value::HostSymbol(reference) => JsValue::from(host_symbol(reference)?),
+        Value::RegisteredSymbol(key) => registered_symbol(&key, context)?,
         Value::Object(o) => JsValue::from(object(o.handle)?),
         Value::Bytes(bytes) => crate::bytes::from_wit(bytes, context)?,
         Value::HostObject(reference) => {
@@ -293,9 +313,9 @@ pub fn key_to_js(key: Value, context: &mut Context) -> JsResult<JsValue> {
 }
 
 /// A property key as the host sees it.
-pub fn key_to_wit(key: &JsValue) -> Value {
+pub fn key_to_wit(key: &JsValue, context: &mut Context) -> Value {
     match key.variant() {
-        JsVariant::Symbol(s) => symbol_to_wit(s),
+        JsVariant::Symbol(s) => symbol_to_wit(s, context),
         JsVariant::String(s) => Value::String(s.to_std_string_lossy()),
         JsVariant::Integer32(i) => Value::Number(f64::from(i)),
         JsVariant::Float64(f) => Value::Number(f),

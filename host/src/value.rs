@@ -124,6 +124,8 @@ enum SymbolRef {
     WellKnown(String),
     /// A symbol a host made, by its host handle.
     Host(u32),
+    /// `Symbol.for(key)`, by its key.
+    Registered(String),
 }
 
 /// A JavaScript symbol (identity is kept).
@@ -211,6 +213,7 @@ impl Value {
                 Value::Symbol(Symbol { inner: SymbolRef::WellKnown(name), description })
             }
             wit::Value::HostSymbol(s) => Value::Symbol(Symbol { inner: SymbolRef::Host(s.handle), description: s.description }),
+            wit::Value::RegisteredSymbol(key) => Value::Symbol(Symbol { description: Some(key.clone()), inner: SymbolRef::Registered(key) }),
             wit::Value::Object(o) => Value::Object(Object { inner: handle(o.handle), kind: o.kind.into() }),
             wit::Value::HostObject(o) => Value::HostFunction(HostFunction(o.handle)),
             wit::Value::Bytes(b) => Value::Bytes(Bytes { kind: b.kind, data: b.data }),
@@ -229,6 +232,7 @@ impl Value {
                 SymbolRef::Guest(h) => wit::Value::Symbol(wit::SymbolRef { handle: h.handle, description: s.description }),
                 SymbolRef::WellKnown(name) => wit::Value::WellKnownSymbol(name),
                 SymbolRef::Host(handle) => wit::Value::HostSymbol(wit::HostSymbolRef { handle, description: s.description }),
+                SymbolRef::Registered(key) => wit::Value::RegisteredSymbol(key),
             },
             Value::Object(o) => wit::Value::Object(wit::ObjectRef { handle: o.inner.handle, kind: o.kind.into() }),
             Value::HostFunction(HostFunction(id)) => {

@@ -149,6 +149,8 @@ export class Membrane {
   symbolToGuest(symbol) {
     const name = wellKnownBySymbol.get(symbol);
     if (name !== undefined) return { tag: 'well-known-symbol', val: name };
+    const key = Symbol.keyFor(symbol);
+    if (key !== undefined) return { tag: 'registered-symbol', val: key };
     const handle = this.guestSymbolHandles.get(symbol);
     if (handle !== undefined) return { tag: 'symbol', val: { handle, description: symbol.description } };
     let id = this.hostSymbolIds.get(symbol);
@@ -168,6 +170,7 @@ export class Membrane {
       case 'boolean': case 'number': case 'string': return value.val;
       case 'bigint': return BigInt(value.val);
       case 'well-known-symbol': return wellKnownByName.get(value.val);
+      case 'registered-symbol': return Symbol.for(value.val);
       case 'host-symbol': return this.hostSymbols[value.val.handle];
       case 'host-object': return this.hostObjects[value.val.handle];
       case 'symbol': {
