@@ -63,7 +63,19 @@ pub fn from_wit(error: WitError, context: &mut Context) -> JsError {
     {
         return JsError::from_opaque(value);
     }
-    coded(&error.name, &error.message, error.code.as_deref(), context)
+    // The host's own frames (the host function that threw, down to where
+    // it was called from the guest) go on top of the guest's, as one
+    // stack would read in Node.
+    let args = [
+        boa_engine::JsString::from(error.name.as_str()).into(),
+        boa_engine::JsString::from(error.message.as_str()).into(),
+        error.code.as_deref().map_or(JsValue::undefined(), |c| boa_engine::JsString::from(c).into()),
+        boa_engine::JsString::from(error.stack.as_str()).into(),
+    ];
+    match crate::bootstrap::get().host_error.call(&JsValue::undefined(), &args, context) {
+        Ok(object) => JsError::from_opaque(object),
+        Err(failure) => failure,
+    }
 }
 
 /// A guest error of class `name` (`TypeError`, ...) with Node's `code`,

@@ -325,7 +325,7 @@ export class Membrane {
     const code = typeof error.code === 'string' ? error.code : undefined;
     const name = typeof error.name === 'string' ? error.name : 'Error';
     const message = typeof error.message === 'string' ? error.message : '';
-    return { name, message, stack: `${name}: ${message}`, code, thrown: UNDEFINED };
+    return { name, message, stack: `${name}: ${message}\n${hostFrames(error)}`, code, thrown: UNDEFINED };
   }
 
   // --- the `jsvm:vm/host` property operations on host objects ---
@@ -408,6 +408,27 @@ export class Membrane {
       }),
     };
   }
+}
+
+/** Where the package's own code lives: frames from here on are the boundary, not the host's. */
+const PACKAGE_SOURCE = new URL('.', import.meta.url).href;
+
+/**
+ * The frames of a host error's stack above the boundary: the host function
+ * that threw and what it called, as Node's one stack would show them over
+ * the guest's frames. A string is read only from an own data property (no
+ * host getter runs on the guest's behalf beyond V8's own stack).
+ */
+function hostFrames(error) {
+  const desc = Reflect.getOwnPropertyDescriptor(error, 'stack');
+  const stack = desc !== undefined && 'value' in desc && typeof desc.value === 'string' ? desc.value : '';
+  const frames = [];
+  for (const line of stack.split('\n').slice(1)) {
+    if (!/^\s+at /.test(line)) continue;
+    if (line.includes(PACKAGE_SOURCE) || /^\s+at Reflect\.(apply|construct) /.test(line)) break;
+    frames.push(line);
+  }
+  return frames.join('\n');
 }
 
 /** A host Error standing for the guest error behind `proxy` (see `guestObject`). */

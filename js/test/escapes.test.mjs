@@ -83,3 +83,20 @@ test('converting values runs no guest code on the host side and no host code in 
   // Host getters are not shown to the guest at all.
   assert.equal(vm.runInContext('typeof handIns.withGetter.secret', sb), 'undefined');
 });
+
+test('"this context" (a view of the host global) reaches nothing of the host either', () => {
+  globalThis.jsvmHandIns = handIns();
+  try {
+    const results = JSON.parse(vm.runInThisContext(WALKS.replaceAll('handIns', 'jsvmHandIns')));
+    const escaped = Object.entries(results).filter(([, r]) => r !== 'no');
+    assert.deepEqual(escaped, []);
+    assert.ok(Object.keys(results).length >= 80);
+    // The host's own globals are not in the view, so walks from them find nothing.
+    assert.equal(vm.runInThisContext('typeof process + typeof require + typeof globalThis.process'), 'undefinedundefinedundefined');
+    assert.equal(vm.runInThisContext('this.constructor.constructor("return typeof process")()'), 'undefined');
+    // The same program under node:vm's "this context" reaches it.
+    assert.equal(nodeVm.runInThisContext('this.constructor.constructor("return typeof process")()'), 'object');
+  } finally {
+    delete globalThis.jsvmHandIns;
+  }
+});

@@ -142,11 +142,13 @@ function validateBuffer(value, name) {
 const kErrorClasses = { Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError };
 
 /** An error the host reported, made a guest error of its class, with Node's `code` in its stack header. */
-function hostError(name, message, code) {
+function hostError(name, message, code, hostStack) {
   const Base = Object.prototype.hasOwnProperty.call(kErrorClasses, name) ? kErrorClasses[name] : Error;
   const error = code === undefined ? new Base(message) : codedError(Base, code, message);
   if (error.name !== name) {
     Object.defineProperty(error, 'name', { value: name, writable: true, enumerable: false, configurable: true });
   }
+  const frames = typeof hostStack === 'string' ? hostStack.split('\n').filter((line) => /^\s+at /.test(line)).join('\n') : '';
+  if (frames !== '') Object.defineProperty(error, kHostFrames, { value: frames, configurable: true });
   return error;
 }

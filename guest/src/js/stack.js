@@ -5,6 +5,8 @@
 
 /** Own symbol holding a header that replaces `Name: message` (coded errors). */
 const kStackHeader = Symbol('jsvm.stackHeader');
+/** Own symbol holding the host's frames of an error a host function threw (`hostError`). */
+const kHostFrames = Symbol('jsvm.hostFrames');
 /** Own symbol holding the `file:line\nsource\n^\n` decoration, once set. */
 const kDecoration = Symbol('jsvm.decoration');
 
@@ -39,7 +41,8 @@ function setMainScript(filename) {
 function nodeFrames(frames) {
   return frames
     .split('\n')
-    .filter((line) => line !== '' && !/^\s+at (codedError|hostError) \(node:internal\/vm:/.test(line)
+    .filter((line) => line !== '' && !/^\s+at (codedError|hostError|apply|construct|get|set) \(node:internal\/vm:/.test(line)
+      && !/^\s+at host\w+ \(native\)$/.test(line)
       && !/:\?:\?\)$/.test(line) && !/^\s+at\s+\(native\)$/.test(line))
     .map((line) => line.replace(/^(\s+at )<main> \((.*)\)$/, (_, at, where) => (
       mainScriptFile !== undefined && where.startsWith(`${mainScriptFile}:`) ? `${at}Object.<anonymous> (${where})` : `${at}${where}`)))
@@ -62,7 +65,8 @@ function installStack(realGlobal) {
     get() {
       const frames = boaGet.call(this);
       if (frames === undefined) return undefined;
-      const body = nodeFrames(frames);
+      let body = nodeFrames(frames);
+      if (Object.prototype.hasOwnProperty.call(this, kHostFrames)) body = body === '' ? this[kHostFrames] : `${this[kHostFrames]}\n${body}`;
       const text = body === '' ? errorHeader(this) : `${errorHeader(this)}\n${body}`;
       const decoration = Object.prototype.hasOwnProperty.call(this, kDecoration) ? this[kDecoration] : '';
       return decoration + text;
