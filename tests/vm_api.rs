@@ -319,3 +319,30 @@ fn argument_errors_and_syntax_carets_read_as_in_node() {
     assert_eq!(printed[4], "s.js:1|let let = 1|    ^^^");
     assert_eq!(printed[5], "s.js:1|foo(|    ");
 }
+
+/// Binary objects cross by value (a copy of their bytes, of the same kind),
+/// and `Symbol.for` symbols by their key.
+#[test]
+fn binary_objects_and_registered_symbols_cross_by_value() {
+    use jsvm::{ByteKind, Bytes};
+    let mut vm = Vm::new().unwrap();
+    let ctx = vm.create_context().unwrap();
+    let value = vm.run_in_context(&ctx, "new Uint16Array([1, 258]).subarray(1)").unwrap();
+    assert_eq!(value_bytes(value), Bytes { kind: ByteKind::Uint16Array, data: vec![2, 1] });
+    vm.set_global(&ctx, "input", Bytes::uint8_array([7, 8, 9])).unwrap();
+    let text: String = vm.eval(&ctx, "Object.prototype.toString.call(input) + input.join()").unwrap();
+    assert_eq!(text, "[object Uint8Array]7,8,9");
+    let raw = vm.run_in_context(&ctx, "new Uint8Array([5]).buffer").unwrap();
+    assert_eq!(value_bytes(raw), Bytes { kind: ByteKind::ArrayBuffer, data: vec![5] });
+    let symbol = vm.run_in_context(&ctx, "Symbol.for('shared')").unwrap();
+    vm.set_global(&ctx, "back", symbol).unwrap();
+    let same: bool = vm.eval(&ctx, "back === Symbol.for('shared')").unwrap();
+    assert!(same);
+}
+
+fn value_bytes(value: Value) -> jsvm::Bytes {
+    match value {
+        Value::Bytes(bytes) => bytes,
+        other => panic!("expected bytes, got {other:?}"),
+    }
+}
