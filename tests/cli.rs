@@ -92,3 +92,21 @@ fn a_closed_stdout_ends_output_quietly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(out.status.success(), "{stderr}");
 }
+
+#[test]
+fn run_under_a_memory_limit_catches_a_contexts_memory_bomb_and_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("main.mjs");
+    let program = "import vm from 'node:vm';\n\
+        const ctx = vm.createContext({ kept: 1 });\n\
+        try {\n\
+          vm.runInContext('(() => { const a = []; for (;;) a.push(new Uint8Array(65536)); })()', ctx);\n\
+        } catch (e) {\n\
+          console.log(e.name, e.code);\n\
+        }\n\
+        console.log(vm.runInContext('kept + 1', ctx));\n";
+    std::fs::write(&file, program).unwrap();
+    let out = jsvm().args(["run", "--memory-limit", "64"]).arg(&file).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "Error ERR_VM_MEMORY_LIMIT\n2\n");
+}

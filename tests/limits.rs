@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use jsvm::{ContextOptions, MicrotaskMode, ProgramKind, RunOptions, Vm};
+use jsvm::{ContextOptions, Error, MicrotaskMode, ProgramKind, RunOptions, Vm};
 
 const RUNAWAYS: &[(&str, &str)] = &[
     ("busy loop", "while (true) {}"),
@@ -153,14 +153,31 @@ fn another_thread_can_interrupt_a_running_vm() {
 }
 
 #[test]
-fn a_memory_bomb_hits_the_limit_and_other_vms_keep_serving() {
+fn a_memory_bomb_stops_at_the_soft_limit_and_the_vm_keeps_its_contexts() {
+    let mut vm = Vm::builder().memory_limit(64 << 20).build().unwrap();
+    let ctx = vm.create_context().unwrap();
+    vm.run_in_context(&ctx, "var kept = 41").unwrap();
+    let bomb = vm.create_context().unwrap();
+    // The growing array is the run's own (a function's local), so stopping
+    // the run frees it.
+    let err = vm.run_in_context(&bomb, "(() => { const a = []; for (;;) a.push(new Uint8Array(65536)); })()").unwrap_err();
+    let Error::Js(exception) = &err else { panic!("expected a JavaScript error, got {err}") };
+    assert_eq!(exception.code.as_deref(), Some("ERR_VM_MEMORY_LIMIT"), "{err}");
+    assert_eq!(exception.message, "jsvm: the VM's memory limit (50331648 bytes) was reached");
+    // The same Vm goes on, in the bomb's context and in the other.
+    assert_eq!(vm.eval::<f64>(&bomb, "1 + 1").unwrap(), 2.0);
+    assert_eq!(vm.eval::<f64>(&ctx, "kept + 1").unwrap(), 42.0);
+}
+
+#[test]
+fn one_allocation_past_the_hard_cap_loses_the_state_and_other_vms_keep_serving() {
     let mut bystander = Vm::new().unwrap();
     let bystander_ctx = bystander.create_context().unwrap();
     bystander.run_in_context(&bystander_ctx, "var alive = 1").unwrap();
 
     let mut vm = Vm::builder().memory_limit(64 << 20).build().unwrap();
     let ctx = vm.create_context().unwrap();
-    let err = vm.run_in_context(&ctx, "let a = []; for (;;) a.push(new Array(1e6).fill(1))").unwrap_err();
+    let err = vm.run_in_context(&ctx, "new Uint8Array(100 * 1024 * 1024).length").unwrap_err();
     assert!(matches!(err, jsvm::Error::StateLost { .. }), "{err}");
     assert_eq!(err.code(), Some("ERR_VM_MEMORY_LIMIT"), "{err}");
 

@@ -25,25 +25,32 @@ pub const CHECK_INTERVAL: u32 = 10_000;
 thread_local! {
     /// The stop being unwound, until the run it names takes it.
     static PENDING: Cell<Option<Stop>> = const { Cell::new(None) };
-    /// The guest's own heap limit (`guest-options.memory-limit`).
-    static MEMORY_LIMIT: Cell<Option<u64>> = const { Cell::new(None) };
-    /// The open scopes' timeouts, so a stop that reaches the top of a
-    /// nested host call still says how long its run's timeout was.
-    static SCOPE_TIMEOUTS: std::cell::RefCell<Vec<(u32, Option<u32>)>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// The open scopes, innermost last, with their timeouts (so a stop that
+    /// reaches the top of a nested host call still says how long its run's
+    /// timeout was). Runs without a timeout or breakOnSigint have a scope
+    /// of the guest's own (ids from [`LOCAL_SCOPE`] up), which the host
+    /// never hears of: the memory limit stops the innermost run.
+    static SCOPES: std::cell::RefCell<Vec<(u32, Option<u32>)>> = const { std::cell::RefCell::new(Vec::new()) };
+    static NEXT_LOCAL: Cell<u32> = const { Cell::new(LOCAL_SCOPE) };
+}
+
+/// The first id of the guest's own scopes (host ids stay below it).
+const LOCAL_SCOPE: u32 = 0x8000_0000;
+
+thread_local! {
 }
 
 /// Sets the guest's own heap limit, in bytes.
 pub fn set_memory_limit(limit: Option<u64>) {
-    MEMORY_LIMIT.set(limit);
+    crate::memory::set_limit(limit);
 }
 
 /// Installed on the Boa context: checks the heap limit, then asks the host
 /// whether to stop.
 pub fn interrupt_handler() -> bool {
-    if let Some(limit) = MEMORY_LIMIT.get()
-        && crate::memory::live_bytes() as u64 > limit
-    {
-        PENDING.set(Some(Stop { scope: 0, reason: StopReason::MemoryLimit }));
+    if crate::memory::over_limit() {
+        let scope = SCOPES.with_borrow(|s| s.last().map_or(0, |(id, _)| *id));
+        PENDING.set(Some(Stop { scope, reason: StopReason::MemoryLimit }));
         return true;
     }
     match host::checkpoint() {
@@ -74,23 +81,37 @@ pub struct RunScope {
 impl RunScope {
     /// Opens a scope when the run has a timeout or breakOnSigint.
     pub fn enter(timeout_ms: Option<u32>, break_on_sigint: bool) -> RunScope {
-        let id = (timeout_ms.is_some() || break_on_sigint).then(|| host::enter_run(timeout_ms, break_on_sigint));
-        if let Some(id) = id {
-            SCOPE_TIMEOUTS.with_borrow_mut(|s| s.push((id, timeout_ms)));
-        }
-        RunScope { id, timeout_ms }
+        let id = if timeout_ms.is_some() || break_on_sigint {
+            host::enter_run(timeout_ms, break_on_sigint)
+        } else {
+            let id = NEXT_LOCAL.get();
+            NEXT_LOCAL.set(if id == u32::MAX { LOCAL_SCOPE } else { id + 1 });
+            id
+        };
+        SCOPES.with_borrow_mut(|s| s.push((id, timeout_ms)));
+        RunScope { id: Some(id), timeout_ms }
     }
 
     /// Closes the scope and turns a stop aimed at it into Node's error; any
     /// other outcome passes through unchanged.
     pub fn finish<T>(self, result: JsResult<T>, context: &mut Context) -> JsResult<T> {
         let Some(id) = self.id else { return result };
-        host::leave_run(id);
-        SCOPE_TIMEOUTS.with_borrow_mut(|s| s.retain(|(open, _)| *open < id));
+        if id < LOCAL_SCOPE {
+            host::leave_run(id);
+        }
+        // This scope and any left open inside it.
+        SCOPES.with_borrow_mut(|s| {
+            if let Some(at) = s.iter().rposition(|(open, _)| *open == id) {
+                s.truncate(at);
+            }
+        });
         match result {
             Err(error) if is_stop(&error) => match PENDING.get() {
                 Some(stop) if stop.scope == id => {
                     PENDING.set(None);
+                    if stop.reason == StopReason::MemoryLimit {
+                        boa_gc::force_collect(); // what the stopped run held
+                    }
                     Err(node_error(stop.reason, self.timeout_ms, context))
                 }
                 _ => Err(error),
@@ -132,7 +153,7 @@ pub fn node_error(reason: StopReason, timeout_ms: Option<u32>, context: &mut Con
         (StopReason::Interrupted, _) => ("ERR_SCRIPT_EXECUTION_INTERRUPTED", "Script execution interrupted.".to_string()),
         (StopReason::MemoryLimit, _) => (
             "ERR_VM_MEMORY_LIMIT",
-            format!("jsvm: the VM's memory limit ({} bytes) was reached", MEMORY_LIMIT.get().unwrap_or_default()),
+            format!("jsvm: the VM's memory limit ({} bytes) was reached", crate::memory::limit().unwrap_or_default()),
         ),
     };
     let error = JsNativeError::error().with_message(message).into_opaque(context);
@@ -149,6 +170,6 @@ pub fn take_unclaimed(context: &mut Context) -> Option<JsError> {
         // next call does not meet the limit again.
         boa_gc::force_collect();
     }
-    let timeout_ms = SCOPE_TIMEOUTS.with_borrow(|s| s.iter().find(|(id, _)| *id == stop.scope).and_then(|(_, ms)| *ms));
+    let timeout_ms = SCOPES.with_borrow(|s| s.iter().find(|(id, _)| *id == stop.scope).and_then(|(_, ms)| *ms));
     Some(node_error(stop.reason, timeout_ms, context))
 }

@@ -73,8 +73,13 @@ impl VmBuilder {
         self
     }
 
-    /// Caps the guest's linear memory (all its contexts together), in bytes.
-    /// Growing past it ends the running call with [`Error::StateLost`].
+    /// Caps the guest's memory (all its contexts together), in bytes. When
+    /// its live heap passes three quarters of the cap, the running code
+    /// stops at once with a JavaScript error whose code is
+    /// `ERR_VM_MEMORY_LIMIT`; what it held is collected and the Vm keeps
+    /// its contexts. Only a single allocation too large for the rest of
+    /// the cap reaches the cap itself, which ends the call with
+    /// [`Error::StateLost`] (code `ERR_VM_MEMORY_LIMIT`).
     /// Default: no cap beyond wasm32's 4 GiB.
     pub fn memory_limit(mut self, bytes: usize) -> Self {
         self.memory_limit = Some(bytes);
@@ -127,7 +132,7 @@ impl VmBuilder {
                 .map_err(|e| Error::Engine(format!("cannot open the module root {}: {e}", dir.display())))?;
             state.module_root = Some(root);
         }
-        let (store, bindings) = instantiate(state)?;
+        let (store, bindings) = instantiate(state, self.memory_limit)?;
         Ok(Vm { store, bindings, releaser, memory_limit: self.memory_limit, clock, interrupt })
     }
 }
@@ -135,7 +140,7 @@ impl VmBuilder {
 /// Fuel a tank holds when no limit applies (effectively unlimited).
 const UNLIMITED_TANK: u64 = u64::MAX / 4;
 
-fn instantiate(state: HostState) -> Result<(Store<HostState>, Jsvm)> {
+fn instantiate(state: HostState, memory_limit: Option<usize>) -> Result<(Store<HostState>, Jsvm)> {
     let fuel = matches!(state.limits.clock, Clock::Fuel { .. });
     let shared = engine::shared(fuel)?;
     let mut store = Store::new(&shared.engine, state);
@@ -154,7 +159,21 @@ fn instantiate(state: HostState) -> Result<(Store<HostState>, Jsvm)> {
         store.data_mut().fuel_tank = UNLIMITED_TANK;
     }
     let bindings = shared.pre.instantiate(&mut store).map_err(|e| Error::Engine(format!("{e:#}")))?;
+    if let Some(limit) = memory_limit {
+        let options = exported::GuestOptions { defer_jobs: false, memory_limit: Some(soft_memory_limit(limit)) };
+        bindings.jsvm_vm_vm().call_configure(&mut store, options).map_err(|e| Error::Engine(format!("{e:#}")))?;
+    }
     Ok((store, bindings))
+}
+
+/// The guest's own limit under a hard cap of `hard` bytes of linear memory:
+/// three quarters of it, in live heap bytes. Past it the running code stops
+/// with `ERR_VM_MEMORY_LIMIT` and the Vm keeps its state; the rest is room
+/// for the allocator's overhead and for what the stop itself allocates, so
+/// the hard cap (a trap, [`Error::StateLost`]) is only met by a single
+/// allocation too large for what is left.
+fn soft_memory_limit(hard: usize) -> u64 {
+    (hard as u64 / 4) * 3
 }
 
 /// Reads the guest clock: fuel consumed (when metering) and the time.
@@ -298,7 +317,7 @@ impl Vm {
         let limits = Limits::new(self.clock, self.interrupt.clone());
         let mut state = HostState::new(console, functions, self.memory_limit, self.releaser.clone(), limits);
         state.module_root = module_root;
-        let (store, bindings) = instantiate(state)?;
+        let (store, bindings) = instantiate(state, self.memory_limit)?;
         self.store = store;
         self.bindings = bindings;
         Ok(())
