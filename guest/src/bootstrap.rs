@@ -38,7 +38,7 @@ pub struct Bootstrap {
     /// `hostError(name, message, code)`: a guest error for a host's report.
     pub host_error: JsFunction,
     /// `useHostGlobal(global)`: "this context" over the host's global;
-    /// returns that realm's `Error.prototype`.
+    /// returns that realm's `Error.prototype`, `Promise.prototype` and global.
     pub use_host_global: JsFunction,
     /// What the main program needs: Node's reports of what ends it
     /// (`js/uncaught.js`) and `setMainScript(filename)` (`js/stack.js`).

@@ -363,7 +363,7 @@ impl Guest for Component {
 
     fn configure(options: GuestOptions) {
         DEFER_JOBS.set(options.defer_jobs);
-        limits::set_memory_limit(options.memory_limit);
+        crate::memory::set_limit(options.memory_limit);
     }
 
     fn run_jobs() -> Result<(), WitError> {

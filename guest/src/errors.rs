@@ -66,25 +66,23 @@ pub fn from_wit(error: WitError, context: &mut Context) -> JsError {
     // The host's own frames (the host function that threw, down to where
     // it was called from the guest) go on top of the guest's, as one
     // stack would read in Node.
-    let args = [
-        boa_engine::JsString::from(error.name.as_str()).into(),
-        boa_engine::JsString::from(error.message.as_str()).into(),
-        error.code.as_deref().map_or(JsValue::undefined(), |c| boa_engine::JsString::from(c).into()),
-        boa_engine::JsString::from(error.stack.as_str()).into(),
-    ];
-    match crate::bootstrap::get().host_error.call(&JsValue::undefined(), &args, context) {
-        Ok(object) => JsError::from_opaque(object),
-        Err(failure) => failure,
-    }
+    host_error(&error.name, &error.message, error.code.as_deref(), &error.stack, context)
 }
 
 /// A guest error of class `name` (`TypeError`, ...) with Node's `code`,
 /// which its stack's first line shows as Node does (`TypeError [CODE]: ...`).
 pub fn coded(name: &str, message: &str, code: Option<&str>, context: &mut Context) -> JsError {
+    host_error(name, message, code, "", context)
+}
+
+/// `hostError(name, message, code, hostStack)` of `js/errors.js`: a guest
+/// error whose stack starts with the frames of `host_stack`, if any.
+fn host_error(name: &str, message: &str, code: Option<&str>, host_stack: &str, context: &mut Context) -> JsError {
     let args = [
         boa_engine::JsString::from(name).into(),
         boa_engine::JsString::from(message).into(),
         code.map_or(JsValue::undefined(), |c| boa_engine::JsString::from(c).into()),
+        boa_engine::JsString::from(host_stack).into(),
     ];
     match crate::bootstrap::get().host_error.call(&JsValue::undefined(), &args, context) {
         Ok(object) => JsError::from_opaque(object),

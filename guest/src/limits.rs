@@ -37,14 +37,6 @@ thread_local! {
 /// The first id of the guest's own scopes (host ids stay below it).
 const LOCAL_SCOPE: u32 = 0x8000_0000;
 
-thread_local! {
-}
-
-/// Sets the guest's own heap limit, in bytes.
-pub fn set_memory_limit(limit: Option<u64>) {
-    crate::memory::set_limit(limit);
-}
-
 /// Installed on the Boa context: checks the heap limit, then asks the host
 /// whether to stop.
 pub fn interrupt_handler() -> bool {
@@ -72,14 +64,15 @@ pub fn pending() -> Option<Stop> {
     PENDING.get()
 }
 
-/// The limits of one run: a host scope while it lasts.
+/// The limits of one run: its scope while it lasts (the host's, when the
+/// run has a timeout or breakOnSigint; else the guest's own).
 pub struct RunScope {
-    id: Option<u32>,
+    id: u32,
     timeout_ms: Option<u32>,
 }
 
 impl RunScope {
-    /// Opens a scope when the run has a timeout or breakOnSigint.
+    /// Opens the run's scope.
     pub fn enter(timeout_ms: Option<u32>, break_on_sigint: bool) -> RunScope {
         let id = if timeout_ms.is_some() || break_on_sigint {
             host::enter_run(timeout_ms, break_on_sigint)
@@ -89,13 +82,13 @@ impl RunScope {
             id
         };
         SCOPES.with_borrow_mut(|s| s.push((id, timeout_ms)));
-        RunScope { id: Some(id), timeout_ms }
+        RunScope { id, timeout_ms }
     }
 
     /// Closes the scope and turns a stop aimed at it into Node's error; any
     /// other outcome passes through unchanged.
     pub fn finish<T>(self, result: JsResult<T>, context: &mut Context) -> JsResult<T> {
-        let Some(id) = self.id else { return result };
+        let id = self.id;
         if id < LOCAL_SCOPE {
             host::leave_run(id);
         }

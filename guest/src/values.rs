@@ -314,13 +314,7 @@ pub fn key_to_js(key: Value, context: &mut Context) -> JsResult<JsValue> {
 
 /// A property key as the host sees it.
 pub fn key_to_wit(key: &JsValue, context: &mut Context) -> Value {
-    match key.variant() {
-        JsVariant::Symbol(s) => symbol_to_wit(s, context),
-        JsVariant::String(s) => Value::String(s.to_std_string_lossy()),
-        JsVariant::Integer32(i) => Value::Number(f64::from(i)),
-        JsVariant::Float64(f) => Value::Number(f),
-        _ => Value::Undefined,
-    }
+    to_wit(key, context)
 }
 
 /// A descriptor object (or undefined) as the WIT record.
