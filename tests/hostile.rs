@@ -35,3 +35,108 @@ fn strings_past_the_maximum_length_throw_invalid_string_length() {
     assert_eq!(mixed, "abababéé😀😀");
     assert_eq!(vm.eval::<f64>(&bystander, "kept + 1").unwrap(), 42.0);
 }
+
+/// Depth of the nesting shapes: far past any stack, as in issue #9.
+const DEEP: usize = 100_000;
+
+/// What a shape ends in, as `name: message`, or `no error`.
+fn outcome(vm: &mut Vm, ctx: &jsvm::Context, shape: &str) -> String {
+    let code = format!("{{ {shape} }}");
+    match vm.run_in_context(ctx, &code) {
+        Ok(_) => "no error".to_string(),
+        Err(jsvm::Error::Js(e)) => format!("{}: {}", e.name, e.message),
+        Err(other) => panic!("{shape}: not an ordinary error: {other}"),
+    }
+}
+
+/// Native recursion on hostile input ends in V8's catchable `RangeError:
+/// Maximum call stack size exceeded` (the stack patches of boa_parser and
+/// boa_engine, guest/src/stack.rs), never in a trap: the same context and a
+/// bystander context keep their state. Every shape here ends as it does in
+/// Node 20, which was checked shape by shape.
+#[test]
+fn native_recursion_ends_in_a_range_error_as_in_node() {
+    let n = DEEP;
+    let overflow = "RangeError: Maximum call stack size exceeded";
+    let shapes: Vec<(String, &str)> = vec![
+        // The parser: recursive productions.
+        (format!("eval('['.repeat({n}) + ']'.repeat({n}))"), overflow),
+        (format!("eval('('.repeat({n}) + '1' + ')'.repeat({n}))"), overflow),
+        (format!("eval('x=' + '{{a:'.repeat({n}) + '1' + '}}'.repeat({n}))"), overflow),
+        (format!("eval('-'.repeat({n}) + '1')"), overflow),
+        (format!("eval('function f(){{'.repeat({n}) + '}}'.repeat({n}))"), overflow),
+        (format!("eval('{{'.repeat({n}) + '}}'.repeat({n}))"), overflow),
+        (format!("eval('()=>'.repeat({n}) + '1')"), overflow),
+        (format!("eval('new '.repeat({n}) + 'Object')"), overflow),
+        (format!("eval('`${{'.repeat({n}) + '1' + '}}`'.repeat({n}))"), overflow),
+        (format!("eval('var ' + '['.repeat({n}) + ']'.repeat({n}) + ' = []')"), overflow),
+        (format!("eval('var ' + '{{a:'.repeat({n}) + 'b' + '}}'.repeat({n}) + ' = {{}}')"), overflow),
+        (format!("eval('1?'.repeat({n}) + '1' + ':1'.repeat({n}))"), overflow),
+        (format!("eval('a='.repeat({n}) + '1')"), overflow),
+        (format!("eval('class A{{m(){{'.repeat({n}) + '}}}}'.repeat({n}))"), overflow),
+        (format!("eval('if(1)'.repeat({n}) + ';')"), overflow),
+        (format!("eval('f('.repeat({n}) + ')'.repeat({n}))"), overflow),
+        (format!("eval('a' + '[a'.repeat({n}) + ']'.repeat({n}))"), overflow),
+        (format!("eval('2' + '**2'.repeat({n}))"), overflow),
+        // Natives that recurse on what they are given.
+        (format!("let p = {{}}; for (let i = 0; i < {n}; i++) p = new Proxy(p, {{}}); p.x"), overflow),
+        (format!("let p = {{}}; for (let i = 0; i < {n}; i++) p = new Proxy(p, {{}}); p.x = 1"), overflow),
+        (format!("let p = {{}}; for (let i = 0; i < {n}; i++) p = new Proxy(p, {{}}); 'x' in p"), overflow),
+        (format!("let p = {{}}; for (let i = 0; i < {n}; i++) p = new Proxy(p, {{}}); Object.keys(p)"), overflow),
+        (format!("let a = []; for (let i = 0; i < {n}; i++) a = [a]; JSON.stringify(a)"), overflow),
+        (format!("let o = {{}}; for (let i = 0; i < {n}; i++) o = {{o}}; JSON.stringify(o)"), overflow),
+        (format!("let a = []; for (let i = 0; i < {n}; i++) a = [a]; a.join()"), overflow),
+        (format!("let a = []; for (let i = 0; i < {n}; i++) a = [a]; String(a)"), overflow),
+        (format!("let a = []; for (let i = 0; i < {n}; i++) a = [a]; a.toLocaleString()"), overflow),
+        (format!("function e(n) {{ return n ? eval('e(' + (n - 1) + ')') : 0 }} e({n})"), overflow),
+        (format!("function g(n) {{ return n ? Function('g', 'n', 'return g(g, n)')(g, n - 1) : 0 }} g({n})"), overflow),
+        // Re-entry through getters, traps and callbacks. (A `valueOf` or
+        // `toString` that converts `this` again is not here: Boa's ToPrimitive
+        // answers the re-entry with 0 or "" where V8 recurses to a RangeError.)
+        ("const o = { get x() { return this.x } }; o.x".into(), overflow),
+        ("const p = new Proxy({}, { get(t, k, r) { return r[k] } }); p.x".into(), overflow),
+        ("function s() { [2, 1].sort(() => s()) } s()".into(), overflow),
+        ("function r() { 'a'.replace('a', () => r()) } r()".into(), overflow),
+        ("function m() { [1].map(m) } m()".into(), overflow),
+        ("function ap() { ap.apply(null, []) } ap()".into(), overflow),
+        ("function* g() { yield* g() } g().next()".into(), overflow),
+        ("const it = { [Symbol.iterator]() { return [...it][Symbol.iterator]() } }; [...it]".into(), overflow),
+        ("function f() { f() } f()".into(), overflow),
+        // Long chains that the parser builds in a loop: Node takes these.
+        (format!("let o = {{}}; for (let i = 0; i < {n}; i++) o = Object.create(o); 'missing' in o"), "no error"),
+        // (Each bound function's name is "bound " once more than its
+        // target's: without V8's ropes a 100,000-deep chain needs ~30 GB.)
+        ("let f = function () {}; for (let i = 0; i < 3000; i++) f = f.bind(null); f(); new f()".into(), "no error"),
+        (format!("eval('a' + '?.b'.repeat({n}))"), "ReferenceError: a is not defined"),
+    ];
+    let mut vm = Vm::new().unwrap();
+    let bystander = vm.create_context().unwrap();
+    vm.run_in_context(&bystander, "var kept = 41").unwrap();
+    let ctx = vm.create_context().unwrap();
+    vm.run_in_context(&ctx, "var mine = 1").unwrap();
+    for (shape, expected) in &shapes {
+        assert_eq!(outcome(&mut vm, &ctx, shape), *expected, "{shape}");
+        assert_eq!(vm.eval::<f64>(&ctx, "mine").unwrap(), 1.0, "after {shape}");
+    }
+    assert_eq!(vm.eval::<f64>(&bystander, "kept + 1").unwrap(), 42.0);
+}
+
+/// Left-associative chains make trees as deep as they are long; the passes
+/// after the parse recurse on them. Past what the stack holds they are a
+/// RangeError before any pass runs (Node, with its larger stack, takes
+/// 100,000 links; jsvm takes a few thousand), and shorter ones run.
+#[test]
+fn long_left_associative_chains_run_or_end_in_a_range_error() {
+    let mut vm = Vm::new().unwrap();
+    let ctx = vm.create_context().unwrap();
+    let chains = ["'1' + '+1'", "'1' + ',1'", "'1' + '&&1'", "'1' + '??1'", "'1' + '|1'", "'f' + '()'", "'a' + '[0]'", "'a' + '.b'"];
+    for chain in chains {
+        let (head, link) = chain.split_once(" + ").unwrap();
+        let short = format!("var a = [[]]; a[0] = a; a.b = a; var f = () => f; typeof eval({head} + {link}.repeat(2000))");
+        let got: String = vm.eval(&ctx, &short).unwrap_or_else(|e| panic!("{chain} × 2000: {e}"));
+        assert!(["number", "object", "function"].contains(&got.as_str()), "{chain}: {got}");
+        let long = format!("eval({head} + {link}.repeat({DEEP}))");
+        assert_eq!(outcome(&mut vm, &ctx, &long), "RangeError: Maximum call stack size exceeded", "{chain}");
+    }
+    assert_eq!(vm.eval::<f64>(&ctx, "typeof a === 'object' ? 2 : 0").unwrap(), 2.0);
+}

@@ -222,14 +222,11 @@ fn main_program_modules_import_node_vm() {
 
 #[test]
 fn a_trap_rebuilds_the_vm_and_stales_old_handles() {
-    let mut vm = Vm::builder().console(|_, _| {}).build().unwrap();
+    let mut vm = Vm::builder().memory_limit(64 << 20).console(|_, _| {}).build().unwrap();
     let ctx = vm.create_context().unwrap();
     vm.run_in_context(&ctx, "var kept = 1").unwrap();
-    // The parser's native recursion on 100,000 nested arrays exhausts the
-    // wasm stack: a trap (until the stack check of issue #9 makes it a
-    // RangeError; then this test needs another trap).
-    let nested = format!("{}1{}", "[".repeat(100_000), "]".repeat(100_000));
-    let err = vm.run_in_context(&ctx, &nested).unwrap_err();
+    // One allocation past the hard memory cap is a trap.
+    let err = vm.run_in_context(&ctx, "new Uint8Array(100 * 1024 * 1024).length").unwrap_err();
     assert!(matches!(err, Error::StateLost { .. }), "{err}");
     let stale = vm.run_in_context(&ctx, "kept").unwrap_err();
     assert!(matches!(stale, Error::Stale { what: "context" }), "{stale}");
@@ -238,14 +235,16 @@ fn a_trap_rebuilds_the_vm_and_stales_old_handles() {
 }
 
 #[test]
-fn deeply_nested_input_does_not_crash_the_host() {
+fn deeply_nested_input_is_a_range_error_and_the_context_survives() {
     let mut vm = Vm::new().unwrap();
     let ctx = vm.create_context().unwrap();
+    vm.run_in_context(&ctx, "var kept = 1").unwrap();
     let nested = format!("{}1{}", "[".repeat(100_000), "]".repeat(100_000));
-    let result = vm.run_in_context(&ctx, &nested);
-    assert!(result.is_err(), "100,000 nested arrays must fail cleanly");
-    let ctx = vm.create_context().unwrap();
-    assert_eq!(vm.eval::<f64>(&ctx, "2").unwrap(), 2.0);
+    match vm.run_in_context(&ctx, &nested).unwrap_err() {
+        Error::Js(e) => assert_eq!((e.name.as_str(), e.message.as_str()), ("RangeError", "Maximum call stack size exceeded")),
+        other => panic!("100,000 nested arrays: {other}"),
+    }
+    assert_eq!(vm.eval::<f64>(&ctx, "kept + 1").unwrap(), 2.0);
 }
 
 /// `console.log` and the REPL render values as Node's inspect does for the

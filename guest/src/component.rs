@@ -58,6 +58,7 @@ fn new_context() -> Context {
     limits.set_recursion_limit(RECURSION_LIMIT);
     limits.set_stack_size_limit(1 << 20);
     crate::modules::install(&mut context);
+    crate::stack::install();
     bootstrap::install(&mut context).expect("the jsvm bootstrap evaluates");
     context
 }

@@ -20,6 +20,7 @@ mod memory;
 mod modules;
 mod natives;
 mod source;
+mod stack;
 mod values;
 
 wit_bindgen::generate!({

@@ -2,9 +2,9 @@
 //! Boa in wasm is far too slow), precompiles it for this host's engine
 //! configuration, and leaves the artifact in OUT_DIR for the library to
 //! embed. Installs the wasm32-wasip2 target with rustup when it is missing,
-//! and applies the project's Boa patch first (`boa_patch`).
+//! and applies the project's patches to pinned crates first (`crate_patches`).
 
-mod boa_patch;
+mod crate_patches;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -28,7 +28,7 @@ fn main() -> anyhow::Result<()> {
 
     let out = PathBuf::from(std::env::var("OUT_DIR")?);
     ensure_target()?;
-    boa_patch::prepare(&root, &out)?;
+    crate_patches::prepare(&root, &out)?;
     let wasm = build_guest(&root, &guest)?;
     std::fs::copy(&wasm, out.join("jsvm.wasm")).context("copying the guest component")?;
     // For tests and tools that need the component itself (the jco build).

@@ -3,6 +3,9 @@
 wasmtime::component::bindgen!({
     world: "jsvm",
     path: "../wit",
+    // Every call into the guest runs on a fiber (`call_async`), whose stack
+    // is sized in engine_config.rs; host imports stay synchronous.
+    exports: { default: async },
 });
 
 pub use exports::jsvm::vm::vm as exported;

@@ -6,6 +6,7 @@
 //! node:vm says about modules (statuses, errors, cycles, top-level await)
 //! holds, and its properties can be read with [`Vm::get`].
 
+use pollster::block_on;
 use std::collections::VecDeque;
 
 use crate::bindings::exported;
@@ -50,7 +51,7 @@ impl Vm {
             line_offset: options.line_offset,
             column_offset: options.column_offset,
         };
-        let value = self.call(|g, s| g.call_create_module(s, source, context, &wit_options))?;
+        let value = self.call(|g, s| block_on(g.call_create_module(s, source, context, &wit_options)))?;
         Ok(Module { object: Object::from_value(self.value(value))? })
     }
 
@@ -99,7 +100,7 @@ impl Vm {
         }
         self.check_value(&Value::Object(module.object.clone()))?;
         let root = Value::Object(module.object.clone()).into_wit();
-        self.call(|g, s| g.call_link_module(s, &root, &links))
+        self.call(|g, s| block_on(g.call_link_module(s, &root, &links)))
     }
 
     /// `module.evaluate()` and the jobs it queued, under `options`'
@@ -109,7 +110,7 @@ impl Vm {
         self.check_value(&Value::Object(module.object.clone()))?;
         let root = Value::Object(module.object.clone()).into_wit();
         let budget = self.root_budget(options, true)?;
-        let value = self.call_limited(budget, options.break_on_sigint, |g, s| g.call_evaluate_module(s, &root))?;
+        let value = self.call_limited(budget, options.break_on_sigint, |g, s| block_on(g.call_evaluate_module(s, &root)))?;
         Ok(Object::from_value(self.value(value))?)
     }
 
@@ -120,7 +121,7 @@ impl Vm {
     /// the same namespace without evaluating anything.
     pub fn import_module(&mut self, specifier: &str, options: &RunOptions) -> Result<Object> {
         let budget = self.root_budget(options, true)?;
-        let value = self.call_limited(budget, options.break_on_sigint, |g, s| g.call_import_module(s, specifier))?;
+        let value = self.call_limited(budget, options.break_on_sigint, |g, s| block_on(g.call_import_module(s, specifier)))?;
         Object::from_value(self.value(value)).map_err(Error::from)
     }
 
@@ -134,7 +135,7 @@ impl Vm {
         let args: Vec<_> = args.iter().cloned().map(Value::into_wit).collect();
         let budget = self.root_budget(options, true)?;
         let this = Value::Undefined.into_wit();
-        let value = self.call_limited(budget, options.break_on_sigint, |g, s| g.call_call(s, function.handle(), &this, &args))?;
+        let value = self.call_limited(budget, options.break_on_sigint, |g, s| block_on(g.call_call(s, function.handle(), &this, &args)))?;
         Ok(self.value(value))
     }
 }

@@ -1,6 +1,7 @@
 //! [`Vm`]: one instance of the guest component, with its own contexts,
 //! bounded by its own store limits.
 
+use pollster::block_on;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
@@ -158,10 +159,10 @@ fn instantiate(state: HostState, memory_limit: Option<usize>) -> Result<(Store<H
         store.set_fuel(UNLIMITED_TANK).map_err(|e| Error::Engine(format!("{e:#}")))?;
         store.data_mut().fuel_tank = UNLIMITED_TANK;
     }
-    let bindings = shared.pre.instantiate(&mut store).map_err(|e| Error::Engine(format!("{e:#}")))?;
+    let bindings = block_on(shared.pre.instantiate_async(&mut store)).map_err(|e| Error::Engine(format!("{e:#}")))?;
     if let Some(limit) = memory_limit {
         let options = exported::GuestOptions { defer_jobs: false, memory_limit: Some(soft_memory_limit(limit)) };
-        bindings.jsvm_vm_vm().call_configure(&mut store, options).map_err(|e| Error::Engine(format!("{e:#}")))?;
+        block_on(bindings.jsvm_vm_vm().call_configure(&mut store, options)).map_err(|e| Error::Engine(format!("{e:#}")))?;
     }
     Ok((store, bindings))
 }
@@ -276,7 +277,10 @@ impl Vm {
                     ),
                     _ if trap.root_cause().to_string().contains("growing memory") => (
                         Some("ERR_VM_MEMORY_LIMIT"),
-                        format!("the guest reached its memory limit of {} bytes", self.memory_limit.unwrap_or(0)),
+                        match self.memory_limit {
+                            Some(limit) => format!("the guest reached its memory limit of {limit} bytes"),
+                            None => "the guest's memory could not grow (wasm32 addresses at most 4 GiB)".to_string(),
+                        },
                     ),
                     _ => (None, trap_reason(&trap)),
                 };
@@ -292,14 +296,14 @@ impl Vm {
     fn flush_releases(&mut self) -> Result<()> {
         let pending = self.releaser.take();
         for resource in pending.resources {
-            if resource.resource_drop(&mut self.store).is_err() {
+            if block_on(resource.resource_drop_async(&mut self.store)).is_err() {
                 self.rebuild()?;
                 return Ok(());
             }
         }
         if !pending.handles.is_empty() {
             let guest = self.bindings.jsvm_vm_vm();
-            if guest.call_release(&mut self.store, &pending.handles).is_err() {
+            if block_on(guest.call_release(&mut self.store, &pending.handles)).is_err() {
                 self.rebuild()?;
             }
         }
@@ -364,7 +368,7 @@ impl Vm {
         };
         let program = exported::Program { source: source.to_string(), filename: filename.to_string(), id, module };
         let budget = self.root_budget(options, true)?;
-        let value = self.call_limited(budget, options.break_on_sigint, |g, s| g.call_run_main(s, &program))?;
+        let value = self.call_limited(budget, options.break_on_sigint, |g, s| block_on(g.call_run_main(s, &program)))?;
         Ok(self.value(value))
     }
 
@@ -408,10 +412,10 @@ impl Vm {
             },
         };
         let resource = if options.dont_contextify {
-            self.call(|g, s| g.context().call_create_uncontextified(s, &wit_options))?
+            self.call(|g, s| block_on(g.context().call_create_uncontextified(s, &wit_options)))?
         } else {
             let sandbox = sandbox.map(Value::into_wit);
-            self.call(|g, s| g.context().call_create(s, sandbox.as_ref(), &wit_options))?
+            self.call(|g, s| block_on(g.context().call_create(s, sandbox.as_ref(), &wit_options)))?
         };
         Ok(Context(self.own(resource)))
     }
@@ -419,7 +423,7 @@ impl Vm {
     /// The context object of `context` (for `dont_contextify`, its global).
     pub fn context_object(&mut self, context: &Context) -> Result<Object> {
         let resource = self.check_owned(&context.0, "context")?;
-        let value = self.call(|g, s| g.context().call_global(s, resource).map(Ok))?;
+        let value = self.call(|g, s| block_on(g.context().call_global(s, resource)).map(Ok))?;
         Ok(Object::from_value(self.value(value))?)
     }
 
@@ -434,7 +438,7 @@ impl Vm {
         let run = wit_run_options(options);
         let budget = self.root_budget(options, false)?;
         let value = self.call_limited(budget, false, |g, s| {
-            g.context().call_run(s, resource, code, options.filename.as_deref(), run)
+            block_on(g.context().call_run(s, resource, code, options.filename.as_deref(), run))
         })?;
         Ok(self.value(value))
     }
@@ -456,7 +460,7 @@ impl Vm {
             cached_data: options.cached_data.clone(),
             produce_cached_data: options.produce_cached_data,
         };
-        let resource = self.call(|g, s| g.script().call_create(s, code, &wit_options))?;
+        let resource = self.call(|g, s| block_on(g.script().call_create(s, code, &wit_options)))?;
         Ok(Script(self.own(resource)))
     }
 
@@ -466,7 +470,7 @@ impl Vm {
         let context = self.check_owned(&context.0, "context")?;
         let run = wit_run_options(options);
         let budget = self.root_budget(options, false)?;
-        let value = self.call_limited(budget, false, |g, s| g.script().call_run_in_context(s, script, context, run))?;
+        let value = self.call_limited(budget, false, |g, s| block_on(g.script().call_run_in_context(s, script, context, run)))?;
         Ok(self.value(value))
     }
 
@@ -475,7 +479,7 @@ impl Vm {
         let script = self.check_owned(&script.0, "script")?;
         let run = wit_run_options(options);
         let budget = self.root_budget(options, false)?;
-        let value = self.call_limited(budget, false, |g, s| g.script().call_run_in_main_context(s, script, run))?;
+        let value = self.call_limited(budget, false, |g, s| block_on(g.script().call_run_in_main_context(s, script, run)))?;
         Ok(self.value(value))
     }
 
@@ -484,19 +488,19 @@ impl Vm {
     /// it matches (see `cachedDataRejected`).
     pub fn create_cached_data(&mut self, script: &Script) -> Result<Vec<u8>> {
         let script = self.check_owned(&script.0, "script")?;
-        self.call(|g, s| g.script().call_create_cached_data(s, script).map(Ok))
+        self.call(|g, s| block_on(g.script().call_create_cached_data(s, script)).map(Ok))
     }
 
     /// `script.cachedDataRejected`: `None` when no cached data was given.
     pub fn cached_data_rejected(&mut self, script: &Script) -> Result<Option<bool>> {
         let script = self.check_owned(&script.0, "script")?;
-        self.call(|g, s| g.script().call_cached_data_rejected(s, script).map(Ok))
+        self.call(|g, s| block_on(g.script().call_cached_data_rejected(s, script)).map(Ok))
     }
 
     /// `script.sourceMapURL`.
     pub fn source_map_url(&mut self, script: &Script) -> Result<Option<String>> {
         let script = self.check_owned(&script.0, "script")?;
-        self.call(|g, s| g.script().call_source_map_url(s, script).map(Ok))
+        self.call(|g, s| block_on(g.script().call_source_map_url(s, script)).map(Ok))
     }
 
     /// `vm.compileFunction(code, params, options)`.
@@ -516,7 +520,7 @@ impl Vm {
             context_extensions: options.context_extensions.iter().cloned().map(Value::into_wit).collect(),
         };
         let params: Vec<String> = params.iter().map(|p| (*p).to_owned()).collect();
-        let value = self.call(|g, s| g.call_compile_function(s, code, &params, &wit_options))?;
+        let value = self.call(|g, s| block_on(g.call_compile_function(s, code, &params, &wit_options)))?;
         Ok(Object::from_value(self.value(value))?)
     }
 
@@ -524,14 +528,14 @@ impl Vm {
     pub fn is_context(&mut self, value: &Value) -> Result<bool> {
         self.check_value(value)?;
         let value = value.clone().into_wit();
-        self.call(|g, s| g.call_is_context(s, &value).map(Ok))
+        self.call(|g, s| block_on(g.call_is_context(s, &value)).map(Ok))
     }
 
     /// Reads `object[key]`.
     pub fn get(&mut self, object: &Object, key: &str) -> Result<Value> {
         self.check_value(&Value::Object(object.clone()))?;
         let key = wit::Value::String(key.to_owned());
-        let value = self.call(|g, s| g.call_get(s, object.handle(), &key))?;
+        let value = self.call(|g, s| block_on(g.call_get(s, object.handle(), &key)))?;
         Ok(self.value(value))
     }
 
@@ -542,7 +546,7 @@ impl Vm {
         self.check_value(&value)?;
         let value = value.into_wit();
         let wit_key = wit::Value::String(key.to_owned());
-        if self.call(|g, s| g.call_set(s, object.handle(), &wit_key, &value))? {
+        if self.call(|g, s| block_on(g.call_set(s, object.handle(), &wit_key, &value)))? {
             Ok(())
         } else {
             Err(Error::Js(JsException::new("TypeError", format!("Cannot assign to read only property '{key}' of object"))))
@@ -552,7 +556,7 @@ impl Vm {
     /// `Object.keys(object)`.
     pub fn keys(&mut self, object: &Object) -> Result<Vec<String>> {
         self.check_value(&Value::Object(object.clone()))?;
-        self.call(|g, s| g.call_keys(s, object.handle()))
+        self.call(|g, s| block_on(g.call_keys(s, object.handle())))
     }
 
     /// Calls a guest function with `this` undefined.
@@ -562,7 +566,7 @@ impl Vm {
             self.check_value(arg)?;
         }
         let args: Vec<wit::Value> = args.iter().cloned().map(Value::into_wit).collect();
-        let value = self.call(|g, s| g.call_call(s, function.handle(), &wit::Value::Undefined, &args))?;
+        let value = self.call(|g, s| block_on(g.call_call(s, function.handle(), &wit::Value::Undefined, &args)))?;
         Ok(self.value(value))
     }
 
@@ -570,7 +574,7 @@ impl Vm {
     pub fn display(&mut self, value: &Value) -> Result<String> {
         self.check_value(value)?;
         let value = value.clone().into_wit();
-        self.call(|g, s| g.call_to_display_string(s, &value))
+        self.call(|g, s| block_on(g.call_to_display_string(s, &value)))
     }
 
     /// Registers a Rust closure as a JavaScript function. Put the returned

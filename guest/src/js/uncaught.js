@@ -15,7 +15,7 @@ function isErrorObject(value) {
  * it precedes the expression on the same line.
  */
 function throwColumn(source, line, column) {
-  const text = source.split(/\r\n|\n|\r/)[line - 1];
+  const text = sourceLine(source, line);
   if (text === undefined) return column;
   const keyword = /\bthrow\s*$/.exec(text.slice(0, Math.max(0, column - 1)));
   return keyword ? keyword.index + 1 : column;
@@ -57,7 +57,7 @@ function uncaughtReport(thrown, site, filename, source, isModule, rejection) {
 
 /** The report of the program's own SyntaxError: the offending token underlined. */
 function syntaxReport(message, line, column, filename, source) {
-  const text = source.split(/\r\n|\n|\r/)[line - 1] ?? '';
+  const text = sourceLine(source, line) ?? '';
   const token = /^[\w$]+/.exec(text.slice(Math.max(0, column - 1)));
   const header = sourceHeader(filename, source, line, column, token ? token[0].length : 1);
   return `${header === undefined ? '' : `${header}\n`}SyntaxError: ${message}`;

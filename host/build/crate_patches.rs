@@ -1,74 +1,97 @@
-//! The project's own patch to boa_engine (`guest/patches/`), applied at
-//! build time to the exact registry version: the repository never holds a
-//! copy of Boa's source. The patched crate lands in
-//! `target/patched/boa_engine-<version>`, where guest/Cargo.toml's
-//! `[patch.crates-io]` points.
+//! The project's own patches to pinned registry crates (`guest/patches/`),
+//! applied at build time: the repository never holds a copy of their
+//! source. A patch file is named `<crate>-<version>-<topic>.patch`; the
+//! patched crate lands in `target/patched/<crate>-<version>`, where
+//! guest/Cargo.toml's `[patch.crates-io]` points (a crate whose name has a
+//! `-` cannot be named this way). Today: boa_engine (stops, strings,
+//! errors, ...) and boa_parser (the stack check).
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, bail};
 
-/// The pinned boa_engine version the patch is written against.
-pub const BOA_VERSION: &str = "0.22.0";
-
-/// Makes sure `target/patched/boa_engine-<version>` holds the registry
-/// crate with every patch in `guest/patches/` applied.
+/// Makes sure `target/patched/<crate>-<version>` holds the registry crate
+/// with its patches from `guest/patches/` applied, for every crate patched.
 pub fn prepare(root: &Path, out_dir: &Path) -> anyhow::Result<()> {
     let patches_dir = root.join("guest").join("patches");
-    let mut patch_files: Vec<PathBuf> = std::fs::read_dir(&patches_dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "patch"))
-        .collect();
-    patch_files.sort();
+    let mut by_crate: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
+    for entry in std::fs::read_dir(&patches_dir)? {
+        let path = entry?.path();
+        if path.extension().is_none_or(|e| e != "patch") {
+            continue;
+        }
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let krate = crate_of(name).with_context(|| format!("{name} is not named <crate>-<version>-<topic>.patch"))?;
+        by_crate.entry(krate).or_default().push(path);
+    }
+    for (krate, mut files) in by_crate {
+        files.sort();
+        prepare_crate(root, out_dir, &krate, &files)?;
+    }
+    Ok(())
+}
+
+/// `boa_engine-0.22.0` from `boa_engine-0.22.0-strings.patch`.
+fn crate_of(file_name: &str) -> Option<String> {
+    let mut parts = file_name.split('-');
+    let name = parts.next()?;
+    let version = parts.next()?;
+    let numeric = version.split('.').count() == 3 && version.split('.').all(|n| n.parse::<u32>().is_ok());
+    numeric.then(|| format!("{name}-{version}"))
+}
+
+fn prepare_crate(root: &Path, out_dir: &Path, krate: &str, files: &[PathBuf]) -> anyhow::Result<()> {
     let mut patches = String::new();
-    for file in &patch_files {
+    for file in files {
         println!("cargo:rerun-if-changed={}", file.display());
         patches.push_str(&std::fs::read_to_string(file)?);
     }
-
-    let dest = root.join("target").join("patched").join(format!("boa_engine-{BOA_VERSION}"));
+    let dest = root.join("target").join("patched").join(krate);
     let stamp = dest.join(".jsvm-patches");
     if std::fs::read_to_string(&stamp).is_ok_and(|s| s == patches) {
         return Ok(());
     }
-    let source = registry_source(out_dir)?;
+    let source = registry_source(out_dir, krate)?;
     if dest.exists() {
         std::fs::remove_dir_all(&dest)?;
     }
     copy_dir(&source, &dest)?;
     for chunk in split_files(&patches) {
-        apply(&dest, &chunk)?;
+        apply(&dest, &chunk).with_context(|| format!("patching {krate}"))?;
     }
     std::fs::write(&stamp, patches)?;
     Ok(())
 }
 
-/// The unpacked registry source of boa_engine, fetched if needed.
-fn registry_source(out_dir: &Path) -> anyhow::Result<PathBuf> {
-    if let Some(found) = find_in_registry()? {
+/// The unpacked registry source of `krate` (`name-version`), fetched if
+/// needed.
+fn registry_source(out_dir: &Path, krate: &str) -> anyhow::Result<PathBuf> {
+    if let Some(found) = find_in_registry(krate)? {
         return Ok(found);
     }
+    let (name, version) = krate.split_once('-').context("a crate is named name-version")?;
     // A throwaway manifest that depends on the exact version: `cargo fetch`
     // downloads and unpacks it into the registry.
-    let fetch_dir = out_dir.join("fetch-boa");
+    let fetch_dir = out_dir.join(format!("fetch-{krate}"));
     std::fs::create_dir_all(fetch_dir.join("src"))?;
     std::fs::write(
         fetch_dir.join("Cargo.toml"),
         format!(
-            "[package]\nname = \"fetch-boa\"\nversion = \"0.0.0\"\nedition = \"2021\"\n[dependencies]\nboa_engine = {{ version = \"={BOA_VERSION}\", default-features = false }}\n[workspace]\n"
+            "[package]\nname = \"fetch-patched\"\nversion = \"0.0.0\"\nedition = \"2021\"\n[dependencies]\n{name} = {{ version = \"={version}\", default-features = false }}\n[workspace]\n"
         ),
     )?;
     std::fs::write(fetch_dir.join("src").join("lib.rs"), "")?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(cargo).arg("fetch").current_dir(&fetch_dir).status().context("running cargo fetch")?;
     if !status.success() {
-        bail!("`cargo fetch` of boa_engine {BOA_VERSION} failed");
+        bail!("`cargo fetch` of {krate} failed");
     }
-    find_in_registry()?.with_context(|| format!("boa_engine-{BOA_VERSION} is not in the cargo registry after fetching"))
+    find_in_registry(krate)?.with_context(|| format!("{krate} is not in the cargo registry after fetching"))
 }
 
-fn find_in_registry() -> anyhow::Result<Option<PathBuf>> {
+fn find_in_registry(krate: &str) -> anyhow::Result<Option<PathBuf>> {
     let cargo_home = std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
@@ -76,7 +99,7 @@ fn find_in_registry() -> anyhow::Result<Option<PathBuf>> {
     let src = cargo_home.join("registry").join("src");
     let Ok(indexes) = std::fs::read_dir(&src) else { return Ok(None) };
     for index in indexes.flatten() {
-        let candidate = index.path().join(format!("boa_engine-{BOA_VERSION}"));
+        let candidate = index.path().join(krate);
         if candidate.join("Cargo.toml").is_file() {
             return Ok(Some(candidate));
         }
@@ -114,12 +137,17 @@ fn split_files(patch: &str) -> Vec<String> {
 
 /// Applies one file's diff inside `root` (paths as `b/<path>`).
 fn apply(root: &Path, chunk: &str) -> anyhow::Result<()> {
-    let patch = diffy::Patch::from_str(chunk).context("parsing a Boa patch")?;
+    let patch = diffy::Patch::from_str(chunk).context("parsing a patch")?;
     let name = patch.modified().context("a patch names the file it changes")?;
     let name = name.split_whitespace().next().unwrap_or_default();
     let relative = name.strip_prefix("b/").unwrap_or(name);
     let path = root.join(relative);
-    let original = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    // A patch may add a file (`--- /dev/null`).
+    let original = if path.exists() {
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?
+    } else {
+        String::new()
+    };
     let patched = diffy::apply(&original, &patch).with_context(|| format!("applying the patch to {relative}"))?;
     std::fs::write(&path, patched)?;
     Ok(())
