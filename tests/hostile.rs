@@ -140,3 +140,41 @@ fn long_left_associative_chains_run_or_end_in_a_range_error() {
     }
     assert_eq!(vm.eval::<f64>(&ctx, "typeof a === 'object' ? 2 : 0").unwrap(), 2.0);
 }
+
+/// The same under `jsvm run`, as a user meets it: a fresh process started
+/// from another directory, its whole output compared with Node 20's. Each
+/// RangeError is the context's own (`instanceof` the main realm's is false,
+/// as in Node), and the program goes on.
+#[test]
+fn deep_nesting_under_jsvm_run_prints_what_node_prints() {
+    let program = r#"import vm from 'node:vm';
+const ctx = vm.createContext({ kept: 41 });
+const shapes = [
+  '['.repeat(100000) + ']'.repeat(100000),
+  'x=' + '{a:'.repeat(100000) + '1' + '}'.repeat(100000),
+  'function f(){'.repeat(100000) + '}'.repeat(100000),
+  'let a = []; for (let i = 0; i < 100000; i++) a = [a]; JSON.stringify(a)',
+  'let p = {}; for (let i = 0; i < 100000; i++) p = new Proxy(p, {}); p.x',
+  'function e(n) { return n ? eval("e(" + (n - 1) + ")") : 0 } e(100000)',
+];
+for (const code of shapes) {
+  try { vm.runInContext(code, ctx); console.log('no error'); } catch (e) { console.log(e instanceof RangeError, e.name, e.message); }
+}
+console.log(JSON.parse('['.repeat(200) + ']'.repeat(200)).length);
+console.log(vm.runInContext('kept + 1', ctx));
+try { eval('['.repeat(100000) + ']'.repeat(100000)); } catch (e) { console.log(e instanceof RangeError, e.message); }
+"#;
+    let node = "false RangeError Maximum call stack size exceeded\n".repeat(6) + "1\n42\ntrue Maximum call stack size exceeded\n";
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("deep.mjs"), program).unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jsvm"))
+        .arg("run")
+        .arg(dir.path().join("deep.mjs"))
+        .current_dir(elsewhere.path())
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), node);
+    assert!(out.status.success());
+}

@@ -83,6 +83,21 @@ pub(crate) fn in_realm<T>(realm: &Realm, context: &mut Context, f: impl FnOnce(&
     result
 }
 
+/// Parses `src` in the current realm; an error the parse raises (nesting
+/// past the stack: validation already reported syntax errors) is
+/// materialised there, so it is the context's own `RangeError` as in Node.
+fn parse_here<R: boa_parser::source::ReadChar>(
+    src: Source<'_, R>,
+    defined: boa_engine::HostDefined,
+    context: &mut Context,
+) -> JsResult<Script> {
+    Script::parse_with_host_defined(src, None, defined, context)
+        .map_err(|error| match error.into_opaque(context) {
+            Ok(value) => JsError::from_opaque(value),
+            Err(error) => error,
+        })
+}
+
 /// A native error materialised as an object of `realm` (so `instanceof`
 /// works against that realm's constructors).
 fn error_in_realm(error: JsNativeError, realm: &Realm, context: &mut Context) -> JsError {
@@ -147,7 +162,7 @@ fn compile_script(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsRes
     let defined = crate::modules::host_defined(args.get_or_undefined(5));
     let script = in_realm(&realm, context, |context| {
         let src = Source::from_bytes(&padded).with_path(Path::new(&filename));
-        Script::parse_with_host_defined(src, None, defined, context)
+        parse_here(src, defined, context)
     })?;
     Ok(JsObject::from_proto_and_data(None, CompiledScript(script)).into())
 }
@@ -185,7 +200,7 @@ fn compile_function(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsR
     let defined = crate::modules::host_defined(args.get_or_undefined(7));
     let value = in_realm(&realm, context, |context| {
         let src = Source::from_bytes(&wrapper).with_path(Path::new(&filename));
-        Script::parse_with_host_defined(src, None, defined, context)?.evaluate(context)
+        parse_here(src, defined, context)?.evaluate(context)
     })?;
     if extension_count == 0 {
         return Ok(value);
