@@ -165,16 +165,62 @@ console.log(vm.runInContext('kept + 1', ctx));
 try { eval('['.repeat(100000) + ']'.repeat(100000)); } catch (e) { console.log(e instanceof RangeError, e.message); }
 "#;
     let node = "false RangeError Maximum call stack size exceeded\n".repeat(6) + "1\n42\ntrue Maximum call stack size exceeded\n";
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("deep.mjs"), program).unwrap();
-    let elsewhere = tempfile::tempdir().unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jsvm"))
-        .arg("run")
-        .arg(dir.path().join("deep.mjs"))
-        .current_dir(elsewhere.path())
-        .output()
-        .unwrap();
+    let out = jsvm_run_elsewhere("deep.mjs", program);
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
     assert_eq!(String::from_utf8_lossy(&out.stdout), node);
     assert!(out.status.success());
+}
+
+/// Runaway jobs and traps, odd Unicode and spreads under `jsvm run`, whole
+/// output compared with Node 20's: a microtask flood and a looping Proxy
+/// trap in an `afterEvaluate` context end in ERR_SCRIPT_EXECUTION_TIMEOUT,
+/// a throwing trap is an ordinary TypeError, a 100,000-argument apply
+/// works, lone surrogates and NUL survive in keys, strings, sources and
+/// filenames, and the context keeps its state.
+#[test]
+fn floods_traps_and_odd_unicode_under_jsvm_run_print_what_node_prints() {
+    let program = r#"import vm from 'node:vm';
+const ctx = vm.createContext({ kept: 41 }, { microtaskMode: 'afterEvaluate' });
+for (const code of [
+  '(function f() { Promise.resolve().then(f) })()',
+  'new Proxy({}, { get() { for (;;); } }).x',
+  'new Proxy({}, { get() { throw new TypeError("trap") } }).x',
+  'Function.prototype.apply.call(Math.max, null, new Array(100000).fill(1))',
+  'var o = {}; o["\\uD800\\u0000k"] = 1; [Object.keys(o)[0].length, Object.keys(o)[0].charCodeAt(1)].join()',
+  'eval("\\"\\u0000\\"").length',
+  '"\\uDC00\\uD800".split("").map(c => c.charCodeAt(0)).join()',
+]) {
+  try { console.log(vm.runInContext(code, ctx, { timeout: 100 })); } catch (e) { console.log(e.name, e.code, e.message); }
+}
+try { vm.runInContext('throw new Error("x")', ctx, { filename: 'a\u0000b.js' }) } catch (e) { console.log(JSON.stringify(e.stack.split('\n').filter((line, i) => i !== 2).slice(0, 4))) }
+console.log(vm.runInContext('kept + 1', ctx));
+"#;
+    let node = r#"Error ERR_SCRIPT_EXECUTION_TIMEOUT Script execution timed out after 100ms
+Error ERR_SCRIPT_EXECUTION_TIMEOUT Script execution timed out after 100ms
+TypeError undefined trap
+1
+3,0
+1
+56320,55296
+["a\u0000b.js:1","throw new Error(\"x\")","","Error: x"]
+42
+"#;
+    let out = jsvm_run_elsewhere("odd.mjs", program);
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), node);
+    assert!(out.status.success());
+}
+
+/// Runs `program` (saved as `name` in a directory of its own) with `jsvm
+/// run` in a fresh process whose working directory is another one.
+fn jsvm_run_elsewhere(name: &str, program: &str) -> std::process::Output {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(name), program).unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::process::Command::new(env!("CARGO_BIN_EXE_jsvm"))
+        .arg("run")
+        .arg(dir.path().join(name))
+        .current_dir(elsewhere.path())
+        .output()
+        .unwrap()
 }
