@@ -224,3 +224,22 @@ fn jsvm_run_elsewhere(name: &str, program: &str) -> std::process::Output {
         .output()
         .unwrap()
 }
+
+/// A microtask flood under a fuel budget (which covers the whole call, jobs
+/// included) ends with ERR_SCRIPT_EXECUTION_TIMEOUT, and what the stopped
+/// call queued is dropped: the next call, which has no budget, returns
+/// instead of running the flood forever. The context keeps its state.
+#[test]
+fn a_job_flood_stopped_by_the_call_budget_does_not_run_on_in_the_next_call() {
+    let mut vm = Vm::new().unwrap();
+    let ctx = vm.create_context().unwrap();
+    vm.run_in_context(&ctx, "var kept = 41").unwrap();
+    let budget = jsvm::RunOptions { fuel: Some(20_000_000), ..jsvm::RunOptions::default() };
+    let flood = "(function fl() { Promise.resolve().then(fl) })(); for (let i = 0; ; i++);";
+    let err = vm.run_in_context_with(&ctx, flood, &budget).unwrap_err();
+    assert_eq!(err.code(), Some("ERR_SCRIPT_EXECUTION_TIMEOUT"), "{err}");
+    let flood_in_jobs = "(function fl() { Promise.resolve().then(fl) })()";
+    let err = vm.run_in_context_with(&ctx, flood_in_jobs, &budget).unwrap_err();
+    assert_eq!(err.code(), Some("ERR_SCRIPT_EXECUTION_TIMEOUT"), "{err}");
+    assert_eq!(vm.eval::<f64>(&ctx, "kept + 1").unwrap(), 42.0);
+}

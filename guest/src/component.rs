@@ -106,7 +106,7 @@ pub fn calling_host<T>(context: &mut Context, f: impl FnOnce() -> T) -> T {
 
 /// Runs `f`, then the promise jobs it queued, and converts a JS failure.
 /// A stop that no run claimed (the host's own limit on the whole call)
-/// becomes Node's error here, and no further jobs run after it.
+/// becomes Node's error here, and the jobs queued so far are dropped.
 fn run<T>(f: impl FnOnce(&mut Context) -> JsResult<T>) -> Result<T, WitError> {
     with_context(|context| {
         let mut result = f(context);
@@ -115,6 +115,9 @@ fn run<T>(f: impl FnOnce(&mut Context) -> JsResult<T>) -> Result<T, WitError> {
         // host's stack empties; a nested call leaves them queued.
         if !stopped && !nested() && !DEFER_JOBS.get() && let Err(error) = context.run_jobs() {
             result = Err(error);
+        }
+        if stopped && !nested() {
+            crate::jobs::discard_queued(context);
         }
         result.map_err(|error| {
             let error = match limits::is_stop(&error) {

@@ -188,6 +188,16 @@ impl JobExecutor for Jobs {
     }
 }
 
+/// Drops the queued jobs of the shared queue: a call the host's own limit
+/// stopped ends with what it started, so a job flood it queued cannot run
+/// on in the next call (which may have no limit at all). The same as a
+/// drain that fails.
+pub fn discard_queued(context: &mut Context) {
+    if let Some(jobs) = context.downcast_job_executor::<Jobs>() {
+        jobs.clear();
+    }
+}
+
 /// Whether `realm` belongs to an `afterEvaluate` context.
 fn has_own_queue(realm: &Realm) -> bool {
     realm.host_defined().get::<crate::hooks::RealmSettings>().is_some_and(|s| s.own_job_queue)
