@@ -5,7 +5,12 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use boa_engine::{Context, JsObject, JsResult, JsValue, Source, js_string, object::builtins::JsFunction};
+use boa_engine::{
+    Context, JsData, JsObject, JsResult, JsValue, Source, js_string,
+    object::builtins::{JsFunction, JsProxy},
+    realm::Realm,
+};
+use boa_gc::{Finalize, Trace};
 
 use crate::jsvm::vm::types::ObjectKind;
 use crate::{natives, values};
@@ -21,7 +26,7 @@ const SOURCE: &str = concat!(
     include_str!("js/host.js"),
     include_str!("js/modules.js"),
     include_str!("js/vm.js"),
-    "\nreturn { vm, console, hostObject, inspect, moduleHooks, hostError, useHostGlobal, program: { uncaughtReport, syntaxReport, setMainScript } };\n})",
+    "\nreturn { vm, console, hostObject, hostObjectId, realmOf, inspect, moduleHooks, hostError, useHostGlobal, program: { uncaughtReport, syntaxReport, setMainScript, mainProgramRuns } };\n})",
 );
 
 /// What the bootstrap hands back to Rust.
@@ -29,8 +34,14 @@ const SOURCE: &str = concat!(
 pub struct Bootstrap {
     /// The `node:vm` module object.
     pub vm: JsObject,
-    /// `hostObject(id)`: makes the guest-side proxy of a host object.
+    /// `hostObject(id, kind, realm, proto)`: makes the guest-side proxy of a
+    /// host object for one realm.
     host_object: JsFunction,
+    /// `hostObjectId(object)`: `[id, kind]` of a host proxy, else undefined.
+    host_object_id: JsFunction,
+    /// `realmOf(object, root)`: the realm box of a context object, or of
+    /// the context whose `Object.prototype` is `root`, else undefined.
+    realm_of: JsFunction,
     /// `inspect(value)`: the REPL's rendering of a value.
     pub inspect: JsFunction,
     /// What the module loader calls (`js/modules.js`).
@@ -47,10 +58,13 @@ pub struct Bootstrap {
 
 thread_local! {
     static BOOTSTRAP: RefCell<Option<Bootstrap>> = const { RefCell::new(None) };
-    /// Host object proxies, both ways, so identity survives crossings.
-    static HOST_BY_ID: RefCell<HashMap<u32, JsObject>> = RefCell::new(HashMap::new());
-    static HOST_BY_OBJECT: RefCell<HashMap<JsObject, (u32, ObjectKind)>> = RefCell::new(HashMap::new());
 }
+
+/// A realm's host object proxies by host handle (in the realm's
+/// host-defined slot, so they live and die with it), so identity survives
+/// crossings.
+#[derive(Default, Trace, Finalize, JsData)]
+struct HostProxies(HashMap<u32, JsObject>);
 
 /// Evaluates the bootstrap in the main realm and installs `console`.
 pub fn install(context: &mut Context) -> JsResult<()> {
@@ -67,7 +81,12 @@ pub fn install(context: &mut Context) -> JsResult<()> {
     };
     let vm = get_object("vm", context)?;
     let console = get_object("console", context)?;
-    let host_object = JsFunction::from_object(get_object("hostObject", context)?).expect("hostObject is a function");
+    let function = |key: &str, context: &mut Context| -> JsResult<JsFunction> {
+        Ok(JsFunction::from_object(get_object(key, context)?).expect("bootstrap export is a function"))
+    };
+    let host_object = function("hostObject", context)?;
+    let host_object_id = function("hostObjectId", context)?;
+    let realm_of = function("realmOf", context)?;
     let inspect = JsFunction::from_object(get_object("inspect", context)?).expect("inspect is a function");
     let module_hooks = get_object("moduleHooks", context)?;
     let host_error = JsFunction::from_object(get_object("hostError", context)?).expect("hostError is a function");
@@ -78,7 +97,7 @@ pub fn install(context: &mut Context) -> JsResult<()> {
         context.intrinsics().constructors().error().prototype(),
         context.intrinsics().constructors().promise().prototype(),
     );
-    BOOTSTRAP.with_borrow_mut(|b| *b = Some(Bootstrap { vm, host_object, inspect, module_hooks, host_error, use_host_global, program }));
+    BOOTSTRAP.with_borrow_mut(|b| *b = Some(Bootstrap { vm, host_object, host_object_id, realm_of, inspect, module_hooks, host_error, use_host_global, program }));
     Ok(())
 }
 
@@ -93,24 +112,58 @@ pub fn vm_function(name: &str, context: &mut Context) -> JsResult<JsFunction> {
     Ok(JsFunction::from_object(value.as_object().expect("vm export")).expect("vm export is a function"))
 }
 
-/// The guest-side proxy for host object `id`, made once.
+/// The proxy of host object `id` in the current realm, made once per realm.
 pub fn host_object(id: u32, kind: ObjectKind, context: &mut Context) -> JsResult<JsValue> {
-    if let Some(existing) = HOST_BY_ID.with_borrow(|m| m.get(&id).cloned()) {
+    let realm = context.realm().clone();
+    if let Some(existing) = realm.host_defined().get::<HostProxies>().and_then(|p| p.0.get(&id).cloned()) {
         return Ok(existing.into());
     }
-    let kind_name = match kind {
-        ObjectKind::Function => "function",
-        ObjectKind::Array => "array",
-        _ => "object",
+    let constructors = realm.intrinsics().constructors();
+    let (kind_name, proto) = match kind {
+        ObjectKind::Function => ("function", constructors.function().prototype()),
+        ObjectKind::Array => ("array", constructors.array().prototype()),
+        _ => ("object", constructors.object().prototype()),
     };
-    let proxy = get().host_object.call(&JsValue::undefined(), &[JsValue::from(id), js_string!(kind_name).into()], context)?;
+    let realm_box = JsObject::from_proto_and_data(None, natives::RealmBox(realm.clone()));
+    let args = [JsValue::from(id), js_string!(kind_name).into(), realm_box.into(), proto.into()];
+    let proxy = get().host_object.call(&JsValue::undefined(), &args, context)?;
     let object = proxy.as_object().expect("hostObject returns an object");
-    HOST_BY_ID.with_borrow_mut(|m| m.insert(id, object.clone()));
-    HOST_BY_OBJECT.with_borrow_mut(|m| m.insert(object, (id, kind)));
+    let mut defined = realm.host_defined_mut();
+    if defined.get::<HostProxies>().is_none() {
+        defined.insert(HostProxies::default());
+    }
+    defined.get_mut::<HostProxies>().expect("just inserted").0.insert(id, object);
     Ok(proxy)
 }
 
 /// The host id and kind of a guest-side host proxy, if `object` is one.
-pub fn host_object_id(object: &JsObject) -> Option<(u32, ObjectKind)> {
-    HOST_BY_OBJECT.with_borrow(|m| m.get(object).copied())
+pub fn host_object_id(object: &JsObject, context: &mut Context) -> Option<(u32, ObjectKind)> {
+    // Only Proxies can be host proxies: anything else skips the lookup.
+    JsProxy::from_object(object.clone()).ok()?;
+    let found = get().host_object_id.call(&JsValue::undefined(), &[object.clone().into()], context).ok()?;
+    let pair = found.as_object()?;
+    let id = pair.get(0, context).ok()?.as_number()? as u32;
+    let kind = match pair.get(1, context).ok()?.as_string()?.to_std_string_lossy().as_str() {
+        "function" => ObjectKind::Function,
+        "array" => ObjectKind::Array,
+        _ => ObjectKind::Plain,
+    };
+    Some((id, kind))
+}
+
+/// The realm `object` belongs to, as far as the guest can tell: a context
+/// object's context, else the context whose `Object.prototype` ends the
+/// object's prototype chain (read from the internal slots, so no trap
+/// runs), else the main realm. Values the host hands in for it (a host
+/// function set on it, arguments to it) are made in that realm.
+pub fn realm_of(object: &JsObject, context: &mut Context) -> Realm {
+    let mut root = object.clone();
+    while let Some(next) = root.prototype() {
+        root = next;
+    }
+    let found = get().realm_of.call(&JsValue::undefined(), &[object.clone().into(), root.into()], context);
+    match found.ok().and_then(|value| natives::realm_arg(&value).ok()) {
+        Some(realm) => realm,
+        None => context.realm().clone(),
+    }
 }

@@ -179,6 +179,13 @@ pub struct VmContext {
     object: JsObject,
 }
 
+/// Runs `f` (conversions of what the host hands to `target`) in the realm
+/// `target` belongs to, so host objects arrive as that realm's.
+fn in_realm_of<T>(target: &JsObject, context: &mut Context, f: impl FnOnce(&mut Context) -> T) -> T {
+    let realm = bootstrap::realm_of(target, context);
+    crate::natives::in_realm(&realm, context, f)
+}
+
 fn create_context(sandbox: JsValue, options: ContextOptions) -> Result<crate::exports::jsvm::vm::vm::Context, WitError> {
     run(|context| {
         let code_generation = object(
@@ -206,10 +213,19 @@ fn create_context(sandbox: JsValue, options: ContextOptions) -> Result<crate::ex
 
 impl GuestContext for VmContext {
     fn create(sandbox: Option<Value>, options: ContextOptions) -> Result<crate::exports::jsvm::vm::vm::Context, WitError> {
-        let sandbox = match sandbox {
-            None => with_context(|context| JsObject::with_object_proto(context.intrinsics()).into()),
-            Some(value) => run(|context| values::from_wit(value, context))?,
+        let Some(value) = sandbox else {
+            // The host's own new context object: a plain object of the
+            // context's realm (node:vm's `{}` would be the main realm's,
+            // which nothing in the context should reach).
+            let sandbox = JsObject::with_null_proto();
+            let created = create_context(sandbox.clone().into(), options)?;
+            with_context(|context| {
+                let realm = bootstrap::realm_of(&sandbox, context);
+                sandbox.set_prototype(Some(realm.intrinsics().constructors().object().prototype()));
+            });
+            return Ok(created);
         };
+        let sandbox = run(|context| values::from_wit(value, context))?;
         create_context(sandbox, options)
     }
 
@@ -316,7 +332,11 @@ impl Guest for Component {
         let parsing_context = options.parsing_context.map(|c| c.get::<VmContext>().object.clone());
         run(|context| {
             let params = JsArray::from_iter(params.iter().map(|p| JsString::from(p.as_str()).into()), context);
-            let extensions = values::from_wit_list(options.context_extensions, context)?;
+            // Host objects among the extensions become the parsing context's.
+            let extensions = match &parsing_context {
+                Some(target) => in_realm_of(target, context, |context| values::from_wit_list(options.context_extensions, context))?,
+                None => values::from_wit_list(options.context_extensions, context)?,
+            };
             let extensions = JsArray::from_iter(extensions, context);
             let options = object(
                 vec![
@@ -404,9 +424,10 @@ impl Guest for Component {
 
     fn set(target: u32, key: Value, value: Value) -> Result<bool, WitError> {
         run(|context| {
+            let target = values::object(target)?;
             let key = values::key_to_js(key, context)?;
-            let value = values::from_wit(value, context)?;
-            Ok(reflect("set", &[values::object(target)?.into(), key, value], context)?.to_boolean())
+            let value = in_realm_of(&target, context, |context| values::from_wit(value, context))?;
+            Ok(reflect("set", &[target.into(), key, value], context)?.to_boolean())
         })
     }
 
@@ -442,9 +463,10 @@ impl Guest for Component {
 
     fn define_property(target: u32, key: Value, descriptor: PropertyDescriptor) -> Result<bool, WitError> {
         run(|context| {
+            let target = values::object(target)?;
             let key = values::key_to_js(key, context)?;
-            let descriptor = values::descriptor_from_wit(descriptor, context)?;
-            Ok(reflect("defineProperty", &[values::object(target)?.into(), key, descriptor.into()], context)?.to_boolean())
+            let descriptor = in_realm_of(&target, context, |context| values::descriptor_from_wit(descriptor, context))?;
+            Ok(reflect("defineProperty", &[target.into(), key, descriptor.into()], context)?.to_boolean())
         })
     }
 
@@ -455,7 +477,7 @@ impl Guest for Component {
     fn construct(target: u32, args: Vec<Value>) -> Result<Value, WitError> {
         run(|context| {
             let constructor = values::object(target)?;
-            let args = values::from_wit_list(args, context)?;
+            let args = in_realm_of(&constructor, context, |context| values::from_wit_list(args, context))?;
             let args = JsArray::from_iter(args, context);
             Ok(values::to_wit(&reflect("construct", &[constructor.into(), args.into()], context)?, context))
         })
@@ -478,8 +500,9 @@ impl Guest for Component {
     fn call(target: u32, this: Value, args: Vec<Value>) -> Result<Value, WitError> {
         run(|context| {
             let function = values::function(target)?;
-            let this = values::from_wit(this, context)?;
-            let args = values::from_wit_list(args, context)?;
+            let (this, args) = in_realm_of(&function, context, |context| {
+                Ok::<_, boa_engine::JsError>((values::from_wit(this, context)?, values::from_wit_list(args, context)?))
+            })?;
             Ok(values::to_wit(&function.call(&this, &args, context)?, context))
         })
     }

@@ -75,14 +75,29 @@ pub fn coded(name: &str, message: &str, code: Option<&str>, context: &mut Contex
     host_error(name, message, code, "", context)
 }
 
-/// `hostError(name, message, code, hostStack)` of `js/errors.js`: a guest
-/// error whose stack starts with the frames of `host_stack`, if any.
+/// `hostError(name, message, code, hostStack, Base)` of `js/errors.js`: a
+/// guest error whose stack starts with the frames of `host_stack`, if any.
+/// It is made with the current realm's constructor for `name` (else its
+/// `Error`): an error a host function throws into a context is that
+/// context's own, so nothing reached from it leads to another realm.
 fn host_error(name: &str, message: &str, code: Option<&str>, host_stack: &str, context: &mut Context) -> JsError {
+    let constructors = context.intrinsics().constructors();
+    let base = match name {
+        "TypeError" => constructors.type_error(),
+        "RangeError" => constructors.range_error(),
+        "SyntaxError" => constructors.syntax_error(),
+        "ReferenceError" => constructors.reference_error(),
+        "EvalError" => constructors.eval_error(),
+        "URIError" => constructors.uri_error(),
+        _ => constructors.error(),
+    }
+    .constructor();
     let args = [
         boa_engine::JsString::from(name).into(),
         boa_engine::JsString::from(message).into(),
         code.map_or(JsValue::undefined(), |c| boa_engine::JsString::from(c).into()),
         boa_engine::JsString::from(host_stack).into(),
+        base.into(),
     ];
     match crate::bootstrap::get().host_error.call(&JsValue::undefined(), &args, context) {
         Ok(object) => JsError::from_opaque(object),

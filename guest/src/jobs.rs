@@ -93,6 +93,7 @@ impl Jobs {
                 let Some(job) = job else { break };
                 progressed = true;
                 job.call(&mut context.borrow_mut())?;
+                resume_stop()?;
             }
             loop {
                 let job = self.generic.borrow_mut().pop_front();
@@ -198,6 +199,23 @@ pub fn discard_queued(context: &mut Context) {
     }
 }
 
+/// Drops the queued jobs of an `afterEvaluate` realm (a run in it was
+/// stopped).
+pub fn discard_realm(realm: &Realm, context: &mut Context) {
+    if let Some(jobs) = context.downcast_job_executor::<Jobs>() {
+        jobs.isolated.borrow_mut().retain(|(r, _)| r != realm);
+    }
+}
+
+/// A stop the handler asked for that a job swallowed (a completion the
+/// engine dropped) goes on unwinding once the job returns.
+fn resume_stop() -> JsResult<()> {
+    match crate::limits::pending() {
+        Some(_) => Err(boa_engine::error::RuntimeLimitError::Interrupted.into()),
+        None => Ok(()),
+    }
+}
+
 /// Whether `realm` belongs to an `afterEvaluate` context.
 fn has_own_queue(realm: &Realm) -> bool {
     realm.host_defined().get::<crate::hooks::RealmSettings>().is_some_and(|s| s.own_job_queue)
@@ -210,6 +228,7 @@ pub fn drain_realm(realm: &Realm, context: &mut Context) -> JsResult<()> {
     let Some(jobs) = context.downcast_job_executor::<Jobs>() else { return Ok(()) };
     while let Some(job) = jobs.pop(realm) {
         job.call(context)?;
+        resume_stop()?;
     }
     Ok(())
 }

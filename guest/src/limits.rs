@@ -135,6 +135,15 @@ pub fn run_with_limits<T>(
     {
         result = Err(error);
     }
+    // A stop ends what the run queued in the context's own queue too, as
+    // V8 clears a microtask queue that termination interrupted: the next
+    // run (perhaps without a timeout) must not pick up a runaway chain.
+    if arg(3).to_boolean()
+        && let Err(error) = &result
+        && is_stop(error)
+    {
+        crate::jobs::discard_realm(&realm, context);
+    }
     scope.finish(result, context)
 }
 

@@ -59,6 +59,7 @@ pub fn run(program: &Program, context: &mut Context) -> Result<JsValue, (JsError
 }
 
 fn evaluate(program: &Program, context: &mut Context) -> JsResult<JsValue> {
+    call_report("mainProgramRuns", &[], context);
     let src = Source::from_bytes(program.source.as_str()).with_path(Path::new(&program.filename));
     let value = if program.module {
         let module = Module::parse(src, None, context)?;

@@ -257,7 +257,11 @@ impl ModuleLoader for Loader {
             let context = &mut context.borrow_mut();
             let attributes = attributes_object(&request, context)?;
             let hook = if dynamic { "importDynamic" } else { "resolveStatic" };
-            call_hook(hook, &[record.into(), request.specifier().clone().into(), attributes.into()], context)?
+            // The importing code's realm's TypeError, for the errors the
+            // hook throws back into that code.
+            let type_error = context.intrinsics().constructors().type_error().constructor();
+            let args = [record.into(), request.specifier().clone().into(), attributes.into(), type_error.into()];
+            call_hook(hook, &args, context)?
         };
         if answer.is_null() {
             return default_load(path.as_deref(), &request, &mut context.borrow_mut());

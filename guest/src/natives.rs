@@ -31,7 +31,7 @@ pub const ENGINE_VERSION: &str = concat!("boa_engine 0.22.0; jsvm ", env!("CARGO
 /// Builds the `native` object given to the bootstrap.
 pub fn make(context: &mut Context) -> JsResult<JsObject> {
     let main_realm = JsObject::from_proto_and_data(None, RealmBox(context.realm().clone()));
-    let functions: [(&str, usize, fn(&JsValue, &[JsValue], &mut Context) -> JsResult<JsValue>); 18] = [
+    let functions: [(&str, usize, fn(&JsValue, &[JsValue], &mut Context) -> JsResult<JsValue>); 19] = [
         ("contextifyTraps", 1, contextify_traps),
         ("createRealm", 5, create_realm),
         ("checkScript", 1, check_script),
@@ -49,6 +49,7 @@ pub fn make(context: &mut Context) -> JsResult<JsObject> {
         ("hostCall", 3, host_call),
         ("hostConstruct", 2, host_construct),
         ("gc", 0, gc),
+        ("realmEval", 2, realm_eval),
         ("promiseState", 1, promise_state),
     ];
     let mut init = ObjectInitializer::new(context);
@@ -105,7 +106,8 @@ fn error_in_realm(error: JsNativeError, realm: &Realm, context: &mut Context) ->
     JsError::from_opaque(object.into())
 }
 
-/// `createRealm(global | null, target | null, allowStrings, ownJobQueue, record)` → `[realm, realGlobal]`.
+/// `createRealm(global | null, target | null, allowStrings, ownJobQueue, record)`
+/// → `[realm, realGlobal, objectPrototype]`.
 ///
 /// With a `global` (a contextified global's Proxy), the realm uses it as its
 /// global object and `target` (the Proxy's target) receives the realm's
@@ -132,8 +134,9 @@ fn create_realm(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResul
         Some(target) => target,
         None => in_realm(&realm, context, |context| context.global_object()),
     };
+    let root = realm.intrinsics().constructors().object().prototype();
     let boxed = JsObject::from_proto_and_data(None, RealmBox(realm));
-    Ok(JsArray::from_iter([boxed.into(), real_global.into()], context).into())
+    Ok(JsArray::from_iter([boxed.into(), real_global.into(), root.into()], context).into())
 }
 
 /// `checkScript(code)` → `null`, or `[message, line, column]` of its SyntaxError.
@@ -209,6 +212,18 @@ fn compile_function(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsR
     outer.call(&JsValue::undefined(), &[extensions], context)
 }
 
+/// `realmEval(realm, code)` → the completion value of the layer's own
+/// `code` run in `realm`: how the layer makes the functions it puts into a
+/// context (they must be that realm's, see `installRealmShims`).
+fn realm_eval(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
+    let realm = realm_arg(args.get_or_undefined(0))?;
+    let code = string_arg(args, 1, context)?;
+    in_realm(&realm, context, |context| {
+        let src = Source::from_bytes(&code).with_path(Path::new("node:internal/vm"));
+        Script::parse(src, None, context)?.evaluate(context)
+    })
+}
+
 /// `contextifyTraps(sandbox)` → native `{ get, has }` traps for its global.
 fn contextify_traps(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
     let sandbox = args
@@ -281,57 +296,93 @@ pub(crate) fn elements(value: &JsValue, context: &mut Context) -> JsResult<Vec<J
     (0..length).map(|i| object.get(i, context)).collect()
 }
 
-/// `hostGetOwnProperty(id, key)` → a descriptor object or undefined.
+/// Runs a host-object trap's work in the realm its proxy belongs to (the
+/// trap's argument `index`): the values and errors it makes are that
+/// realm's, never the main realm's.
+fn in_proxy_realm<T>(
+    args: &[JsValue],
+    index: usize,
+    context: &mut Context,
+    f: impl FnOnce(&mut Context) -> JsResult<T>,
+) -> JsResult<T> {
+    let realm = realm_arg(args.get_or_undefined(index))?;
+    in_realm(&realm, context, f)
+}
+
+/// `hostGetOwnProperty(id, key, realm)` → a descriptor object or undefined.
 fn host_get_own_property(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
-    let (id, key) = handle_and_key(args, context)?;
-    match host_result(crate::component::calling_host(context, || host::get_own_property(id, &key)), context)? {
-        Some(descriptor) => Ok(values::descriptor_from_wit(descriptor, context)?.into()),
-        None => Ok(JsValue::undefined()),
-    }
+    in_proxy_realm(args, 2, context, |context| {
+        let (id, key) = handle_and_key(args, context)?;
+        match host_result(crate::component::calling_host(context, || host::get_own_property(id, &key)), context)? {
+            Some(descriptor) => Ok(values::descriptor_from_wit(descriptor, context)?.into()),
+            None => Ok(JsValue::undefined()),
+        }
+    })
 }
 
+/// `hostSet(id, key, value, realm)`.
 fn host_set(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
-    let (id, key) = handle_and_key(args, context)?;
-    let value = values::to_wit(args.get_or_undefined(2), context);
-    Ok(host_result(crate::component::calling_host(context, || host::set(id, &key, &value)), context)?.into())
+    in_proxy_realm(args, 3, context, |context| {
+        let (id, key) = handle_and_key(args, context)?;
+        let value = values::to_wit(args.get_or_undefined(2), context);
+        Ok(host_result(crate::component::calling_host(context, || host::set(id, &key, &value)), context)?.into())
+    })
 }
 
+/// `hostHas(id, key, realm)`.
 fn host_has(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
-    let (id, key) = handle_and_key(args, context)?;
-    Ok(host_result(crate::component::calling_host(context, || host::has(id, &key)), context)?.into())
+    in_proxy_realm(args, 2, context, |context| {
+        let (id, key) = handle_and_key(args, context)?;
+        Ok(host_result(crate::component::calling_host(context, || host::has(id, &key)), context)?.into())
+    })
 }
 
+/// `hostDeleteProperty(id, key, realm)`.
 fn host_delete_property(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
-    let (id, key) = handle_and_key(args, context)?;
-    Ok(host_result(crate::component::calling_host(context, || host::delete_property(id, &key)), context)?.into())
+    in_proxy_realm(args, 2, context, |context| {
+        let (id, key) = handle_and_key(args, context)?;
+        Ok(host_result(crate::component::calling_host(context, || host::delete_property(id, &key)), context)?.into())
+    })
 }
 
+/// `hostOwnKeys(id, realm)`.
 fn host_own_keys(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
-    let id = args.get_or_undefined(0).to_u32(context)?;
-    let keys = host_result(crate::component::calling_host(context, || host::own_keys(id)), context)?;
-    let keys = values::from_wit_list(keys, context)?;
-    Ok(JsArray::from_iter(keys, context).into())
+    in_proxy_realm(args, 1, context, |context| {
+        let id = args.get_or_undefined(0).to_u32(context)?;
+        let keys = host_result(crate::component::calling_host(context, || host::own_keys(id)), context)?;
+        let keys = values::from_wit_list(keys, context)?;
+        Ok(JsArray::from_iter(keys, context).into())
+    })
 }
 
+/// `hostDefineProperty(id, key, descriptor, realm)`.
 fn host_define_property(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
-    let (id, key) = handle_and_key(args, context)?;
-    let Some(descriptor) = values::descriptor_to_wit(args.get_or_undefined(2), context)? else {
-        return Err(JsNativeError::typ().with_message("Property description must be an object").into());
-    };
-    Ok(host_result(crate::component::calling_host(context, || host::define_property(id, &key, &descriptor)), context)?.into())
+    in_proxy_realm(args, 3, context, |context| {
+        let (id, key) = handle_and_key(args, context)?;
+        let Some(descriptor) = values::descriptor_to_wit(args.get_or_undefined(2), context)? else {
+            return Err(JsNativeError::typ().with_message("Property description must be an object").into());
+        };
+        Ok(host_result(crate::component::calling_host(context, || host::define_property(id, &key, &descriptor)), context)?.into())
+    })
 }
 
+/// `hostCall(id, this, args, realm)`.
 fn host_call(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
-    let id = args.get_or_undefined(0).to_u32(context)?;
-    let this = values::to_wit(args.get_or_undefined(1), context);
-    let list = list_arg(args.get_or_undefined(2), context)?;
-    let value = host_result(crate::component::calling_host(context, || host::call(id, &this, &list)), context)?;
-    values::from_wit(value, context)
+    in_proxy_realm(args, 3, context, |context| {
+        let id = args.get_or_undefined(0).to_u32(context)?;
+        let this = values::to_wit(args.get_or_undefined(1), context);
+        let list = list_arg(args.get_or_undefined(2), context)?;
+        let value = host_result(crate::component::calling_host(context, || host::call(id, &this, &list)), context)?;
+        values::from_wit(value, context)
+    })
 }
 
+/// `hostConstruct(id, args, realm)`.
 fn host_construct(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
-    let id = args.get_or_undefined(0).to_u32(context)?;
-    let list = list_arg(args.get_or_undefined(1), context)?;
-    let value = host_result(crate::component::calling_host(context, || host::construct(id, &list)), context)?;
-    values::from_wit(value, context)
+    in_proxy_realm(args, 2, context, |context| {
+        let id = args.get_or_undefined(0).to_u32(context)?;
+        let list = list_arg(args.get_or_undefined(1), context)?;
+        let value = host_result(crate::component::calling_host(context, || host::construct(id, &list)), context)?;
+        values::from_wit(value, context)
+    })
 }

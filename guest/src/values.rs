@@ -231,7 +231,7 @@ pub fn to_wit(value: &JsValue, context: &mut Context) -> Value {
             if let Some(host) = THIS_GLOBAL.with_borrow(|g| g.as_ref().filter(|(proxy, _)| *proxy == o).map(|(_, h)| h.clone())) {
                 return Value::HostObject(host);
             }
-            if let Some((handle, kind)) = bootstrap::host_object_id(&o) {
+            if let Some((handle, kind)) = bootstrap::host_object_id(&o, context) {
                 return Value::HostObject(HostObjectRef { handle, kind });
             }
             if let Some(bytes) = crate::bytes::to_wit(&o, context) {

@@ -4,7 +4,8 @@
 //! patched crate lands in `target/patched/<crate>-<version>`, where
 //! guest/Cargo.toml's `[patch.crates-io]` points (a crate whose name has a
 //! `-` cannot be named this way). Today: boa_engine (stops, strings,
-//! errors, ...) and boa_parser (the stack check).
+//! errors, ...), boa_parser (the stack check) and regress (stops during
+//! backtracking).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

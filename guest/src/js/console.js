@@ -127,16 +127,11 @@ for (const level of ['log', 'info', 'warn', 'error', 'debug']) {
 console.trace = function (...args) { native.print('error', `Trace: ${formatLine(args)}`); };
 
 /**
- * The `console` of a new context: V8 gives every context one, whose output
- * goes to an inspector only, so in Node it prints nothing. The same here:
- * the methods exist and do nothing.
+ * The methods of a new context's `console` (made in its realm by
+ * `installRealmShims`): V8 gives every context one, whose output goes to an
+ * inspector only, so in Node it prints nothing. The same here: the methods
+ * exist and do nothing.
  */
-function installSilentConsole(realGlobal) {
-  const silent = {};
-  for (const name of ['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir', 'dirxml', 'table', 'group',
-    'groupCollapsed', 'groupEnd', 'clear', 'count', 'countReset', 'assert', 'profile', 'profileEnd', 'time',
-    'timeLog', 'timeEnd', 'timeStamp', 'context']) {
-    silent[name] = { [name]() {} }[name];
-  }
-  Object.defineProperty(realGlobal, 'console', { value: silent, writable: true, enumerable: false, configurable: true });
-}
+const kConsoleMethods = ['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir', 'dirxml', 'table', 'group',
+  'groupCollapsed', 'groupEnd', 'clear', 'count', 'countReset', 'assert', 'profile', 'profileEnd', 'time',
+  'timeLog', 'timeEnd', 'timeStamp', 'context'];

@@ -139,11 +139,12 @@ function validateBuffer(value, name) {
   if (!isArrayBufferView(value)) throw ERR_INVALID_ARG_TYPE(name, ['Buffer', 'TypedArray', 'DataView'], value);
 }
 
-const kErrorClasses = { Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError };
-
-/** An error the host reported, made a guest error of its class, with Node's `code` in its stack header. */
-function hostError(name, message, code, hostStack) {
-  const Base = Object.prototype.hasOwnProperty.call(kErrorClasses, name) ? kErrorClasses[name] : Error;
+/**
+ * An error the host reported, made a guest error of its class (`Base`, the
+ * constructor for `name` of the realm it is thrown into), with Node's
+ * `code` in its stack header.
+ */
+function hostError(name, message, code, hostStack, Base) {
   const error = code === undefined ? new Base(message) : codedError(Base, code, message);
   if (error.name !== name) {
     Object.defineProperty(error, 'name', { value: name, writable: true, enumerable: false, configurable: true });

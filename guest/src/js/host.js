@@ -1,29 +1,41 @@
-// Host-owned objects seen from the guest: a Proxy per host handle (so
-// identity holds across crossings) whose operations go to the host. Its
-// prototype is one of this realm's own (Function.prototype, Array.prototype
-// or Object.prototype, by the object's kind): inherited lookups such as
-// `list.push` or `String(obj)` find guest built-ins, never the host's.
-// What the host answers for its own properties is its decision (the
-// JavaScript host shows own data properties only).
+// Host-owned objects seen from the guest: one Proxy per host handle and
+// realm (so identity holds across crossings into the same context) whose
+// operations go to the host. Its prototype is the receiving realm's own
+// (Function.prototype, Array.prototype or Object.prototype, by the
+// object's kind): inherited lookups such as `list.push` or `String(obj)`
+// find that context's built-ins, and no walk from a host object (its
+// `constructor`, `__proto__`, a property getter, an error it throws) leads
+// into another realm. What the host answers for its own properties is its
+// decision (the JavaScript host shows own data properties only).
 
-const hostObjects = new Map();
+/** The host handle and kind of each host proxy (for crossings back). */
+const hostIds = new WeakMap();
 
 /**
- * A target of the right shape for the proxy: callable for functions (a
- * bound function, which has no `prototype` of its own to keep in sync), an
- * array for arrays (so `Array.isArray` holds), else a plain object.
+ * A target of the right shape for the proxy, under `proto`: callable for
+ * functions (a bound function, which has no `prototype` of its own to keep
+ * in sync), an array for arrays (so `Array.isArray` holds), else a plain
+ * object.
  */
-function hostTarget(kind) {
-  if (kind === 'function') return function hostFunction() {}.bind();
-  if (kind === 'array') return [];
-  return {};
+function hostTarget(kind, proto) {
+  const target = kind === 'function' ? function hostFunction() {}.bind() : kind === 'array' ? [] : {};
+  Object.setPrototypeOf(target, proto);
+  return target;
 }
 
-function hostObject(id, kind) {
-  let proxy = hostObjects.get(id);
-  if (proxy !== undefined) return proxy;
-  const target = hostTarget(kind);
-  const inherited = Object.getPrototypeOf(target);
+/** `[id, kind]` of a host proxy, or undefined. */
+function hostObjectId(object) {
+  return hostIds.get(object);
+}
+
+/**
+ * The proxy of host object `id` for the realm `realm` (a realm box), whose
+ * built-in `proto` it inherits from. The natives it calls take the realm
+ * last: what they make (values, errors) is that realm's.
+ */
+function hostObject(id, kind, realm, proto) {
+  const target = hostTarget(kind, proto);
+  const inherited = proto;
   /** Keeps the proxy's reports compatible with the target (Proxy invariants). */
   const mirror = (key, desc) => {
     if (desc !== undefined && !desc.configurable && Reflect.getOwnPropertyDescriptor(target, key) === undefined) {
@@ -31,21 +43,21 @@ function hostObject(id, kind) {
     }
     return desc;
   };
-  proxy = new Proxy(target, {
+  const proxy = new Proxy(target, {
     get(_, key, receiver) {
-      const desc = native.hostGetOwnProperty(id, key);
+      const desc = native.hostGetOwnProperty(id, key, realm);
       if (desc === undefined) return Reflect.get(inherited, key, receiver);
       return 'value' in desc ? desc.value : desc.get === undefined ? undefined : Reflect.apply(desc.get, receiver, []);
     },
-    set: (_, key, value) => native.hostSet(id, key, value),
-    has: (_, key) => native.hostHas(id, key) || Reflect.has(inherited, key),
+    set: (_, key, value) => native.hostSet(id, key, value, realm),
+    has: (_, key) => native.hostHas(id, key, realm) || Reflect.has(inherited, key),
     deleteProperty(_, key) {
       const own = Reflect.getOwnPropertyDescriptor(target, key);
       if (own !== undefined && !own.configurable) return false;
-      return native.hostDeleteProperty(id, key);
+      return native.hostDeleteProperty(id, key, realm);
     },
     ownKeys() {
-      const keys = native.hostOwnKeys(id);
+      const keys = native.hostOwnKeys(id, realm);
       const seen = new Set(keys);
       for (const key of Reflect.ownKeys(target)) {
         const own = Reflect.getOwnPropertyDescriptor(target, key);
@@ -55,7 +67,7 @@ function hostObject(id, kind) {
     },
     getOwnPropertyDescriptor(_, key) {
       const own = Reflect.getOwnPropertyDescriptor(target, key);
-      const desc = mirror(key, native.hostGetOwnProperty(id, key));
+      const desc = mirror(key, native.hostGetOwnProperty(id, key, realm));
       if (desc === undefined && own !== undefined && !own.configurable) return own;
       if (desc !== undefined && own !== undefined && !own.configurable) {
         return 'value' in own && own.writable && 'value' in desc ? { ...own, value: desc.value } : own;
@@ -63,17 +75,17 @@ function hostObject(id, kind) {
       return desc;
     },
     defineProperty(_, key, desc) {
-      if (!native.hostDefineProperty(id, key, desc)) return false;
-      mirror(key, native.hostGetOwnProperty(id, key));
+      if (!native.hostDefineProperty(id, key, desc, realm)) return false;
+      mirror(key, native.hostGetOwnProperty(id, key, realm));
       return true;
     },
-    apply: (_, thisArg, args) => native.hostCall(id, thisArg, args),
-    construct: (_, args) => native.hostConstruct(id, args),
+    apply: (_, thisArg, args) => native.hostCall(id, thisArg, args, realm),
+    construct: (_, args) => native.hostConstruct(id, args, realm),
     // The host object's own prototype is never shown; its extensibility is
     // the target's, so the invariants always hold.
     setPrototypeOf: () => false,
     preventExtensions: () => false,
   });
-  hostObjects.set(id, proxy);
+  hostIds.set(proxy, [id, kind]);
   return proxy;
 }

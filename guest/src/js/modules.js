@@ -320,11 +320,12 @@ const moduleHooks = {
   },
 
   /** `import()`: the referrer's callback (a promise of a module), or null for the default loader. */
-  importDynamic(record, specifier, attributes) {
+  importDynamic(record, specifier, attributes, importerTypeError) {
     const callback = record.importModuleDynamically;
     if (callback === USE_MAIN_CONTEXT_DEFAULT_LOADER) return null;
     if (callback === undefined) {
-      throw codedError(TypeError, 'ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING', 'A dynamic import callback was not specified.');
+      throw codedError(layerErrorClass(TypeError, importerTypeError), 'ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING',
+        'A dynamic import callback was not specified.');
     }
     return (async () => dynamicImportAnswer(await callback(specifier, record.referrer, attributes)))();
   },

@@ -49,32 +49,50 @@ function nodeFrames(frames) {
     .join('\n');
 }
 
+/** Boa's own `stack` accessor of each realm's `Error.prototype`, by that prototype. */
+const boaStackAccessors = new WeakMap();
+
+/** The Boa accessor behind `error`'s `stack`: of its realm, found along its prototype chain. */
+function boaStackAccessor(error) {
+  for (let o = error; o !== null; o = Object.getPrototypeOf(o)) {
+    const found = boaStackAccessors.get(o);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** The Node-style `stack` of `error` (the accessor's getter, with `this` passed in). */
+function stackOf(error) {
+  const boa = boaStackAccessor(error);
+  // Reflect.apply, not `boa.get.call`: the context may have replaced its
+  // realm's Function.prototype.call.
+  const frames = boa === undefined ? undefined : Reflect.apply(boa.get, error, []);
+  if (typeof frames !== 'string') return undefined;
+  let body = nodeFrames(frames);
+  if (Object.prototype.hasOwnProperty.call(error, kHostFrames)) body = body === '' ? error[kHostFrames] : `${error[kHostFrames]}\n${body}`;
+  const text = body === '' ? errorHeader(error) : `${errorHeader(error)}\n${body}`;
+  const decoration = Object.prototype.hasOwnProperty.call(error, kDecoration) ? error[kDecoration] : '';
+  return decoration + text;
+}
+
+/** The accessor's setter, with `this` passed in. */
+function setStack(error, value) {
+  const boa = boaStackAccessor(error);
+  if (boa !== undefined) Reflect.apply(boa.set, error, [value]);
+}
+
 /**
  * Replaces `Error.prototype.stack` of one realm (given its real global) by a
- * Node-style accessor built on Boa's own.
+ * Node-style accessor built on Boa's own: `accessor` holds its `get` and
+ * `set`, made in that realm (`installRealmShims`); the main realm's are
+ * its own.
  */
-function installStack(realGlobal) {
+function installStack(realGlobal, accessor = { get() { return stackOf(this); }, set(value) { setStack(this, value); } }) {
   const proto = realGlobal.Error.prototype;
   const original = Object.getOwnPropertyDescriptor(proto, 'stack');
   if (!original || typeof original.get !== 'function') return;
-  const boaGet = original.get;
-  const boaSet = original.set;
-  Object.defineProperty(proto, 'stack', {
-    configurable: true,
-    enumerable: false,
-    get() {
-      const frames = boaGet.call(this);
-      if (frames === undefined) return undefined;
-      let body = nodeFrames(frames);
-      if (Object.prototype.hasOwnProperty.call(this, kHostFrames)) body = body === '' ? this[kHostFrames] : `${this[kHostFrames]}\n${body}`;
-      const text = body === '' ? errorHeader(this) : `${errorHeader(this)}\n${body}`;
-      const decoration = Object.prototype.hasOwnProperty.call(this, kDecoration) ? this[kDecoration] : '';
-      return decoration + text;
-    },
-    set(value) {
-      boaSet.call(this, value);
-    },
-  });
+  boaStackAccessors.set(proto, { get: original.get, set: original.set });
+  Object.defineProperty(proto, 'stack', { configurable: true, enumerable: false, get: accessor.get, set: accessor.set });
 }
 
 /** The first `file:line:col` location in an error's frames, if any. */

@@ -93,22 +93,79 @@ function makeContextRecord(contextObject, settings) {
   const record = { ...settings };
   const ownQueue = settings.microtaskMode === 'afterEvaluate';
   if (contextObject === DONT_CONTEXTIFY) {
-    const [realm, global] = native.createRealm(null, null, settings.strings, ownQueue, record);
-    Object.assign(record, { realm, global, realGlobal: global });
+    const [realm, global, root] = native.createRealm(null, null, settings.strings, ownQueue, record);
+    Object.assign(record, { realm, global, realGlobal: global, root });
   } else {
     const target = {};
     const handler = {};
     const proxy = new Proxy(target, handler);
-    const [realm] = native.createRealm(proxy, target, settings.strings, ownQueue, record);
+    const [realm, , root] = native.createRealm(proxy, target, settings.strings, ownQueue, record);
     // The traps go in only now: while the realm was being built, its
     // built-ins were defined straight onto the target.
     Object.assign(handler, contextifyHandler(contextObject), native.contextifyTraps(contextObject));
-    Object.assign(record, { realm, global: contextObject, realGlobal: target, proxy });
+    Object.assign(record, { realm, global: contextObject, realGlobal: target, proxy, root });
   }
   record.referrer = record.global;
-  installStack(record.realGlobal);
-  installSilentConsole(record.realGlobal);
+  realmsByRoot.set(record.root, record.realm);
+  installRealmShims(record);
   return record;
+}
+
+/** Whether a main program (`jsvm run`, `Vm::run_main`) runs in the main realm. */
+let mainIsProgram = false;
+
+function mainProgramRuns() {
+  mainIsProgram = true;
+}
+
+/**
+ * The class of an error the layer throws back into running code (a missing
+ * dynamic-import callback): `mainClass`, the main realm's, as Node makes
+ * it, when a main program runs there (the main realm is the user's own);
+ * otherwise the main realm is only the layer's, and the error is of
+ * `importerClass`, the running code's realm: walking from it must not lead
+ * into the realm that holds every context's record.
+ */
+function layerErrorClass(mainClass, importerClass) {
+  return mainIsProgram || importerClass === undefined ? mainClass : importerClass;
+}
+
+/** Each context's realm box by its `Object.prototype`, where its objects' prototype chains end. */
+const realmsByRoot = new WeakMap();
+
+/**
+ * The realm box of a context object's context, or of the context whose
+ * `Object.prototype` is `root`; undefined for the main realm's objects.
+ */
+function realmOf(object, root) {
+  return contexts.get(object)?.realm ?? realmsByRoot.get(root);
+}
+
+/**
+ * The functions the layer puts into a context (the `stack` accessor of
+ * `Error.prototype`, the silent `console`) are made by code compiled in
+ * that context's realm, so that none of them, walked from (`constructor`,
+ * `__proto__`), leads to the main realm. The accessor closes over the main
+ * realm's `stackOf`/`setStack`, which it calls directly: no property of a
+ * main-realm function is ever looked up where the context could have
+ * replaced it.
+ */
+const kRealmShims = `(function (stackOf, setStack, consoleNames) {
+  'use strict';
+  const stack = { get() { return stackOf(this); }, set(value) { setStack(this, value); } };
+  const silent = {};
+  for (let i = 0; i < consoleNames.length; i++) {
+    const name = consoleNames[i];
+    silent[name] = { [name]() {} }[name];
+  }
+  return [stack, silent];
+})`;
+
+function installRealmShims(record) {
+  const factory = native.realmEval(record.realm, kRealmShims);
+  const [accessor, silent] = factory(stackOf, setStack, kConsoleMethods);
+  installStack(record.realGlobal, accessor);
+  Object.defineProperty(record.realGlobal, 'console', { value: silent, writable: true, enumerable: false, configurable: true });
 }
 
 /** Options common to every run: `timeout`, `displayErrors`, `breakOnSigint`. */
