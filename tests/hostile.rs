@@ -165,10 +165,7 @@ console.log(vm.runInContext('kept + 1', ctx));
 try { eval('['.repeat(100000) + ']'.repeat(100000)); } catch (e) { console.log(e instanceof RangeError, e.message); }
 "#;
     let node = "false RangeError Maximum call stack size exceeded\n".repeat(6) + "1\n42\ntrue Maximum call stack size exceeded\n";
-    let out = jsvm_run_elsewhere("deep.mjs", program);
-    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
-    assert_eq!(String::from_utf8_lossy(&out.stdout), node);
-    assert!(out.status.success());
+    assert_prints_what_node_prints("deep.mjs", program, &node);
 }
 
 /// Runaway jobs and traps, odd Unicode and spreads under `jsvm run`, whole
@@ -205,7 +202,13 @@ TypeError undefined trap
 ["a\u0000b.js:1","throw new Error(\"x\")","","Error: x"]
 42
 "#;
-    let out = jsvm_run_elsewhere("odd.mjs", program);
+    assert_prints_what_node_prints("odd.mjs", program, &node);
+}
+
+/// Runs `program` with `jsvm run` as [`jsvm_run_elsewhere`] does and
+/// asserts its whole output is `node`'s, with nothing on stderr.
+fn assert_prints_what_node_prints(name: &str, program: &str, node: &str) {
+    let out = jsvm_run_elsewhere(name, program);
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
     assert_eq!(String::from_utf8_lossy(&out.stdout), node);
     assert!(out.status.success());
@@ -323,10 +326,7 @@ for (const code of [
 console.log(vm.runInContext('kept + 1', ctx), /a+b/.test('aab'), 'aXbXc'.split(/X/).join());
 "#;
     let node = "Error ERR_SCRIPT_EXECUTION_TIMEOUT Script execution timed out after 100ms\n".repeat(3) + "42 true a,b,c\n";
-    let out = jsvm_run_elsewhere("regex.mjs", program);
-    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
-    assert_eq!(String::from_utf8_lossy(&out.stdout), node);
-    assert!(out.status.success());
+    assert_prints_what_node_prints("regex.mjs", program, &node);
 }
 
 /// A stop that lands inside an async function's or async generator's body
@@ -352,8 +352,5 @@ for (const code of [
 console.log(vm.runInContext('n > 100', ctx));
 "#;
     let node = "Error ERR_SCRIPT_EXECUTION_TIMEOUT Script execution timed out after 100ms\n".repeat(6) + "true\n";
-    let out = jsvm_run_elsewhere("async.mjs", program);
-    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
-    assert_eq!(String::from_utf8_lossy(&out.stdout), node);
-    assert!(out.status.success());
+    assert_prints_what_node_prints("async.mjs", program, &node);
 }
