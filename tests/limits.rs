@@ -169,15 +169,30 @@ fn a_memory_bomb_stops_at_the_soft_limit_and_the_vm_keeps_its_contexts() {
     assert_eq!(vm.eval::<f64>(&ctx, "kept + 1").unwrap(), 42.0);
 }
 
+/// A buffer the capped memory cannot hold is V8's catchable RangeError (an
+/// allocation that may fail), and the context goes on.
 #[test]
-fn one_allocation_past_the_hard_cap_loses_the_state_and_other_vms_keep_serving() {
+fn a_buffer_past_the_hard_cap_is_a_range_error() {
+    let mut vm = Vm::builder().memory_limit(64 << 20).build().unwrap();
+    let ctx = vm.create_context().unwrap();
+    vm.run_in_context(&ctx, "var kept = 41").unwrap();
+    for shape in ["new Uint8Array(100 * 1024 * 1024)", "new ArrayBuffer(2 ** 31)", "new Float64Array(2 ** 25)"] {
+        let code = format!("try {{ {shape}; 'no error' }} catch (e) {{ e.name + ': ' + e.message }}");
+        assert_eq!(vm.eval::<String>(&ctx, &code).unwrap(), "RangeError: Array buffer allocation failed", "{shape}");
+    }
+    assert_eq!(vm.eval::<f64>(&ctx, "new Uint8Array(1 << 20).length + kept").unwrap(), 1048617.0);
+}
+
+#[test]
+fn one_infallible_allocation_past_the_hard_cap_loses_the_state_and_other_vms_keep_serving() {
     let mut bystander = Vm::new().unwrap();
     let bystander_ctx = bystander.create_context().unwrap();
     bystander.run_in_context(&bystander_ctx, "var alive = 1").unwrap();
 
     let mut vm = Vm::builder().memory_limit(64 << 20).build().unwrap();
     let ctx = vm.create_context().unwrap();
-    let err = vm.run_in_context(&ctx, "new Uint8Array(100 * 1024 * 1024).length").unwrap_err();
+    // The array's backing store doubles past the cap in one step.
+    let err = vm.run_in_context(&ctx, "Array.from({ length: 1e8 }).length").unwrap_err();
     assert!(matches!(err, jsvm::Error::StateLost { .. }), "{err}");
     assert_eq!(err.code(), Some("ERR_VM_MEMORY_LIMIT"), "{err}");
 

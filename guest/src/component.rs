@@ -180,8 +180,13 @@ pub struct VmContext {
 }
 
 /// Runs `f` (conversions of what the host hands to `target`) in the realm
-/// `target` belongs to, so host objects arrive as that realm's.
-fn in_realm_of<T>(target: &JsObject, context: &mut Context, f: impl FnOnce(&mut Context) -> T) -> T {
+/// `target` belongs to, so host objects arrive as that realm's. Finding
+/// the realm costs a JavaScript call, so it is skipped unless `needed`: a
+/// value handed in makes a realm's object (see [`values::made_in_realm`]).
+fn in_realm_of<T>(target: &JsObject, needed: bool, context: &mut Context, f: impl FnOnce(&mut Context) -> T) -> T {
+    if !needed {
+        return f(context);
+    }
     let realm = bootstrap::realm_of(target, context);
     crate::natives::in_realm(&realm, context, f)
 }
@@ -334,7 +339,7 @@ impl Guest for Component {
             let params = JsArray::from_iter(params.iter().map(|p| JsString::from(p.as_str()).into()), context);
             // Host objects among the extensions become the parsing context's.
             let extensions = match &parsing_context {
-                Some(target) => in_realm_of(target, context, |context| values::from_wit_list(options.context_extensions, context))?,
+                Some(target) => in_realm_of(target, options.context_extensions.iter().any(values::made_in_realm), context, |context| values::from_wit_list(options.context_extensions, context))?,
                 None => values::from_wit_list(options.context_extensions, context)?,
             };
             let extensions = JsArray::from_iter(extensions, context);
@@ -426,7 +431,7 @@ impl Guest for Component {
         run(|context| {
             let target = values::object(target)?;
             let key = values::key_to_js(key, context)?;
-            let value = in_realm_of(&target, context, |context| values::from_wit(value, context))?;
+            let value = in_realm_of(&target, values::made_in_realm(&value), context, |context| values::from_wit(value, context))?;
             Ok(reflect("set", &[target.into(), key, value], context)?.to_boolean())
         })
     }
@@ -465,7 +470,8 @@ impl Guest for Component {
         run(|context| {
             let target = values::object(target)?;
             let key = values::key_to_js(key, context)?;
-            let descriptor = in_realm_of(&target, context, |context| values::descriptor_from_wit(descriptor, context))?;
+            let needed = values::descriptor_values(&descriptor).any(values::made_in_realm);
+            let descriptor = in_realm_of(&target, needed, context, |context| values::descriptor_from_wit(descriptor, context))?;
             Ok(reflect("defineProperty", &[target.into(), key, descriptor.into()], context)?.to_boolean())
         })
     }
@@ -477,7 +483,7 @@ impl Guest for Component {
     fn construct(target: u32, args: Vec<Value>) -> Result<Value, WitError> {
         run(|context| {
             let constructor = values::object(target)?;
-            let args = in_realm_of(&constructor, context, |context| values::from_wit_list(args, context))?;
+            let args = in_realm_of(&constructor, args.iter().any(values::made_in_realm), context, |context| values::from_wit_list(args, context))?;
             let args = JsArray::from_iter(args, context);
             Ok(values::to_wit(&reflect("construct", &[constructor.into(), args.into()], context)?, context))
         })
@@ -500,7 +506,7 @@ impl Guest for Component {
     fn call(target: u32, this: Value, args: Vec<Value>) -> Result<Value, WitError> {
         run(|context| {
             let function = values::function(target)?;
-            let (this, args) = in_realm_of(&function, context, |context| {
+            let (this, args) = in_realm_of(&function, std::iter::once(&this).chain(&args).any(values::made_in_realm), context, |context| {
                 Ok::<_, boa_engine::JsError>((values::from_wit(this, context)?, values::from_wit_list(args, context)?))
             })?;
             Ok(values::to_wit(&function.call(&this, &args, context)?, context))

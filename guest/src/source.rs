@@ -73,12 +73,24 @@ pub fn check_function(params: &[String], body: &str) -> Result<(), SyntaxProblem
     syntax_only(body_parsed.map(|_| ()), body)
 }
 
+/// The largest offset that padding represents (1,048,576 lines or
+/// columns: 1 MiB of padding). Larger ones are clamped to it, so a junk
+/// offset such as `2 ** 31 - 1` costs a megabyte, not the whole memory;
+/// positions past it are reported at the clamp.
+const MAX_PADDING: usize = 1 << 20;
+
+/// An offset as a count of padding characters: negative ones cannot be
+/// represented and are ignored, large ones are clamped (see [`MAX_PADDING`]).
+fn padding(offset: i32) -> usize {
+    (offset.max(0) as usize).min(MAX_PADDING)
+}
+
 /// Pads `code` so Boa reports its positions shifted by the offsets: line
 /// offsets by leading newlines, column offsets by leading spaces on the
-/// first line. Negative offsets cannot be represented and are ignored.
+/// first line.
 pub fn pad(code: &str, line_offset: i32, column_offset: i32) -> String {
-    let lines = line_offset.max(0) as usize;
-    let columns = column_offset.max(0) as usize;
+    let lines = padding(line_offset);
+    let columns = padding(column_offset);
     let mut padded = String::with_capacity(code.len() + lines + columns);
     padded.extend(std::iter::repeat_n('\n', lines));
     padded.extend(std::iter::repeat_n(' ', columns));
@@ -115,9 +127,9 @@ pub fn function_wrapper(body: &str, params: &[String], extensions: usize, line_o
     } else {
         footer.push(')');
     }
-    let columns = " ".repeat(column_offset.max(0) as usize);
+    let columns = " ".repeat(padding(column_offset));
     if line_offset >= 1 {
-        let lines = "\n".repeat(line_offset as usize - 1);
+        let lines = "\n".repeat(padding(line_offset) - 1);
         format!("{lines}{header}\n{columns}{body}{footer}")
     } else {
         format!("{header}{columns}{body}{footer}")

@@ -24,7 +24,7 @@ const MARGIN: usize = 256 << 10;
 
 /// Sets the limit the parser's and the engine's checks compare against.
 pub fn install() {
-    // SAFETY: only the address of the linker's symbol is taken.
-    let low = unsafe { core::ptr::addr_of!(__stack_low) } as usize;
+    // Only the address of the linker's symbol is taken (safe since 2024).
+    let low = core::ptr::addr_of!(__stack_low) as usize;
     boa_parser::stack::set_limit(low + MARGIN);
 }

@@ -288,6 +288,18 @@ pub fn from_wit(value: Value, context: &mut Context) -> JsResult<JsValue> {
     })
 }
 
+/// Whether converting `value` makes an object that belongs to a realm (a
+/// host object's proxy, a byte array); primitives and the guest's own
+/// objects do not.
+pub fn made_in_realm(value: &Value) -> bool {
+    matches!(value, Value::HostObject(_) | Value::Bytes(_))
+}
+
+/// The values a descriptor from the host carries.
+pub fn descriptor_values(descriptor: &PropertyDescriptor) -> impl Iterator<Item = &Value> {
+    [&descriptor.value, &descriptor.getter, &descriptor.setter].into_iter().flatten()
+}
+
 /// Converts a list of host values into the guest.
 pub fn from_wit_list(values: Vec<Value>, context: &mut Context) -> JsResult<Vec<JsValue>> {
     values.into_iter().map(|v| from_wit(v, context)).collect()

@@ -88,11 +88,11 @@ pub enum Error {
         /// `ERR_SCRIPT_EXECUTION_INTERRUPTED` for a stop that had to be forced.
         code: Option<&'static str>,
     },
-    /// A context, script or object from a state that was lost (or from
-    /// another Vm) was used.
-    #[error("this {what} belongs to a VM state that no longer exists")]
+    /// A context, script, object or host function from a state that was
+    /// lost, or from another Vm, was used.
+    #[error("this {what} belongs to another VM, or to a VM state that no longer exists")]
     Stale {
-        /// `context`, `script`, `object` or `symbol`.
+        /// `context`, `script`, `object` or `host function`.
         what: &'static str,
     },
     /// A value had another type than the one asked for.

@@ -62,7 +62,11 @@ impl HostState {
     ) -> Self {
         let guest_stderr = MemoryOutputPipe::new(64 << 10);
         let wasi = WasiCtx::builder().stderr(guest_stderr.clone()).build();
-        let mut limits_builder = StoreLimitsBuilder::new().trap_on_grow_failure(true);
+        // A refused growth makes `memory.grow` fail rather than trap: the
+        // guest's fallible allocations (ArrayBuffers) then throw V8's
+        // `RangeError: Array buffer allocation failed`, and only an
+        // infallible one aborts (a trap the Vm reports as the memory limit).
+        let mut limits_builder = StoreLimitsBuilder::new().trap_on_grow_failure(false);
         if let Some(bytes) = memory_limit {
             limits_builder = limits_builder.memory_size(bytes);
         }

@@ -11,8 +11,12 @@ use crate::bindings::wit;
 
 /// Guest handles and resources whose Rust owners were dropped; the Vm
 /// releases them on its next call (a `Drop` has no access to the store).
-#[derive(Clone, Default)]
-pub(crate) struct Releaser(Arc<Mutex<Pending>>);
+#[derive(Clone)]
+pub(crate) struct Releaser {
+    pending: Arc<Mutex<Pending>>,
+    /// The Vm whose state this is (see [`HostFunction`]).
+    vm: u64,
+}
 
 #[derive(Default)]
 pub(crate) struct Pending {
@@ -21,26 +25,31 @@ pub(crate) struct Pending {
 }
 
 impl Releaser {
+    /// The releaser of a new state of the Vm numbered `vm`.
+    pub(crate) fn new(vm: u64) -> Releaser {
+        Releaser { pending: Arc::default(), vm }
+    }
+
     fn push_handle(&self, handle: u32) {
-        if let Ok(mut pending) = self.0.lock() {
+        if let Ok(mut pending) = self.pending.lock() {
             pending.handles.push(handle);
         }
     }
 
     pub(crate) fn push_resource(&self, resource: ResourceAny) {
-        if let Ok(mut pending) = self.0.lock() {
+        if let Ok(mut pending) = self.pending.lock() {
             pending.resources.push(resource);
         }
     }
 
     /// Takes everything waiting to be released.
     pub(crate) fn take(&self) -> Pending {
-        self.0.lock().map(|mut p| std::mem::take(&mut *p)).unwrap_or_default()
+        self.pending.lock().map(|mut p| std::mem::take(&mut *p)).unwrap_or_default()
     }
 
     /// Whether two releasers belong to the same Vm state.
     pub(crate) fn same(&self, other: &Releaser) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
+        Arc::ptr_eq(&self.pending, &other.pending)
     }
 }
 
@@ -168,9 +177,16 @@ impl Bytes {
     }
 }
 
-/// A host function registered with [`crate::Vm::function`], usable as a value.
+/// A host function registered with [`crate::Vm::function`], usable as a
+/// value in that Vm (another Vm refuses it: its numbers name other
+/// functions there).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct HostFunction(pub(crate) u32);
+pub struct HostFunction {
+    /// Its index among the Vm's host functions.
+    pub(crate) index: u32,
+    /// The Vm that registered it.
+    pub(crate) vm: u64,
+}
 
 /// A JavaScript value.
 #[derive(Clone, Debug)]
@@ -215,7 +231,7 @@ impl Value {
             wit::Value::HostSymbol(s) => Value::Symbol(Symbol { inner: SymbolRef::Host(s.handle), description: s.description }),
             wit::Value::RegisteredSymbol(key) => Value::Symbol(Symbol { description: Some(key.clone()), inner: SymbolRef::Registered(key) }),
             wit::Value::Object(o) => Value::Object(Object { inner: handle(o.handle), kind: o.kind.into() }),
-            wit::Value::HostObject(o) => Value::HostFunction(HostFunction(o.handle)),
+            wit::Value::HostObject(o) => Value::HostFunction(HostFunction { index: o.handle, vm: releaser.vm }),
             wit::Value::Bytes(b) => Value::Bytes(Bytes { kind: b.kind, data: b.data }),
         }
     }
@@ -235,8 +251,8 @@ impl Value {
                 SymbolRef::Registered(key) => wit::Value::RegisteredSymbol(key),
             },
             Value::Object(o) => wit::Value::Object(wit::ObjectRef { handle: o.inner.handle, kind: o.kind.into() }),
-            Value::HostFunction(HostFunction(id)) => {
-                wit::Value::HostObject(wit::HostObjectRef { handle: id, kind: wit::ObjectKind::Function })
+            Value::HostFunction(HostFunction { index, .. }) => {
+                wit::Value::HostObject(wit::HostObjectRef { handle: index, kind: wit::ObjectKind::Function })
             }
             Value::Bytes(b) => wit::Value::Bytes(wit::ByteArray { kind: b.kind, data: b.data }),
         }

@@ -124,7 +124,8 @@ impl VmBuilder {
     /// guest was compiled when this crate was built).
     pub fn build(self) -> Result<Vm> {
         let clock = if self.fuel { Clock::Fuel { fuel_per_ms: self.fuel_per_ms } } else { Clock::Wall };
-        let releaser = Releaser::default();
+        let id = NEXT_VM_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let releaser = Releaser::new(id);
         let interrupt = InterruptHandle::default();
         let limits = Limits::new(clock, interrupt.clone());
         let mut state = HostState::new(self.console, Vec::new(), self.memory_limit, releaser.clone(), limits);
@@ -134,9 +135,12 @@ impl VmBuilder {
             state.module_root = Some(root);
         }
         let (store, bindings) = instantiate(state, self.memory_limit)?;
-        Ok(Vm { store, bindings, releaser, memory_limit: self.memory_limit, clock, interrupt })
+        Ok(Vm { id, store, bindings, releaser, memory_limit: self.memory_limit, clock, interrupt })
     }
 }
+
+/// Numbers Vms, so that a value of one (a host function) is refused by another.
+static NEXT_VM_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// Fuel a tank holds when no limit applies (effectively unlimited).
 const UNLIMITED_TANK: u64 = u64::MAX / 4;
@@ -209,6 +213,8 @@ pub(crate) fn refuel(store: &mut impl AsContextMut<Data = HostState>) {
 /// guest with no ambient authority. Contexts, scripts and objects from a Vm
 /// are only valid with that Vm.
 pub struct Vm {
+    /// This Vm's number (its values carry it; see `check_value`).
+    id: u64,
     store: Store<HostState>,
     bindings: Jsvm,
     releaser: Releaser,
@@ -275,7 +281,7 @@ impl Vm {
                         Some("ERR_SCRIPT_EXECUTION_TIMEOUT"),
                         "stopped by force: the guest ran far past its fuel budget without reaching a checkpoint".to_string(),
                     ),
-                    _ if trap.root_cause().to_string().contains("growing memory") => (
+                    _ if self.store.data().guest_panic().is_some_and(|p| p.starts_with("memory allocation of")) => (
                         Some("ERR_VM_MEMORY_LIMIT"),
                         match self.memory_limit {
                             Some(limit) => format!("the guest reached its memory limit of {limit} bytes"),
@@ -317,7 +323,7 @@ impl Vm {
         let console = std::mem::replace(&mut state.console, Box::new(|_, _| {}));
         let functions = std::mem::take(&mut state.functions);
         let module_root = state.module_root.take();
-        self.releaser = Releaser::default();
+        self.releaser = Releaser::new(self.id);
         let limits = Limits::new(self.clock, self.interrupt.clone());
         let mut state = HostState::new(console, functions, self.memory_limit, self.releaser.clone(), limits);
         state.module_root = module_root;
@@ -328,8 +334,9 @@ impl Vm {
     }
 
     pub(crate) fn check_value(&self, value: &Value) -> Result<()> {
-        match value.releaser() {
-            Some(r) if !r.same(&self.releaser) => Err(Error::Stale { what: "object" }),
+        match (value, value.releaser()) {
+            (Value::HostFunction(f), _) if f.vm != self.id => Err(Error::Stale { what: "host function" }),
+            (_, Some(r)) if !r.same(&self.releaser) => Err(Error::Stale { what: "object" }),
             _ => Ok(()),
         }
     }
@@ -379,7 +386,7 @@ impl Vm {
             (Some(fuel), _) => Ok(Some(Budget::Fuel(fuel))),
             (None, _) if with_timeout => Ok(options
                 .timeout
-                .map(|t| Budget::Millis(u32::try_from(t.as_millis()).unwrap_or(u32::MAX).max(1)))),
+                .map(|t| Budget::Millis(timeout_ms(t).max(1)))),
             (None, _) => Ok(None),
         }
     }
@@ -586,7 +593,7 @@ impl Vm {
     ) -> HostFunction {
         let functions: &mut Vec<HostFn> = &mut self.store.data_mut().functions;
         functions.push(Box::new(f));
-        HostFunction((functions.len() - 1) as u32)
+        HostFunction { index: (functions.len() - 1) as u32, vm: self.id }
     }
 
     /// Sets a global of `context` (a property of its context object).
@@ -621,9 +628,16 @@ fn trap_reason(trap: &wasmtime::Error) -> String {
     }
 }
 
+/// node:vm's `timeout` (whole milliseconds) for a duration: rounded up, so
+/// a run never stops early and only a zero duration is node:vm's invalid
+/// `timeout: 0`; past `u32::MAX` ms, the maximum.
+fn timeout_ms(timeout: std::time::Duration) -> u32 {
+    u32::try_from(timeout.as_nanos().div_ceil(1_000_000)).unwrap_or(u32::MAX)
+}
+
 fn wit_run_options(options: &RunOptions) -> exported::RunOptions {
     exported::RunOptions {
-        timeout_ms: options.timeout.map(|t| u32::try_from(t.as_millis()).unwrap_or(u32::MAX)),
+        timeout_ms: options.timeout.map(timeout_ms),
         break_on_sigint: options.break_on_sigint,
         display_errors: options.display_errors,
     }
