@@ -20,7 +20,6 @@ const SOURCE: &str = concat!(
     "(function (native) {\n'use strict';\n",
     include_str!("js/errors.js"),
     include_str!("js/stack.js"),
-    include_str!("js/contextify.js"),
     include_str!("js/console.js"),
     include_str!("js/uncaught.js"),
     include_str!("js/host.js"),

@@ -1,7 +1,7 @@
 //! Boa host hooks: how a realm gets its global object, whether a realm may
 //! compile strings, and which promise rejections are left unhandled.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use boa_gc::{Finalize, Trace};
 
@@ -26,17 +26,17 @@ pub struct RealmSettings {
 /// The guest's [`HostHooks`].
 #[derive(Default)]
 pub struct Hooks {
-    /// The global object the next realm must use (a contextified global's
-    /// Proxy); taken by `create_global_object`. `None` means an ordinary one.
-    next_global: RefCell<Option<JsObject>>,
+    /// Whether the next realm's global is a contextified one
+    /// (`contextify.rs`); reset by `create_global_object`.
+    next_contextified: Cell<bool>,
     /// Promises rejected with no handler yet, in rejection order.
     unhandled: RefCell<Vec<JsObject>>,
 }
 
 impl Hooks {
-    /// Makes the next realm created use `global` as its global object.
-    pub fn set_next_global(&self, global: Option<JsObject>) {
-        *self.next_global.borrow_mut() = global;
+    /// Makes the next realm created get a contextified global.
+    pub fn set_next_contextified(&self, contextified: bool) {
+        self.next_contextified.set(contextified);
     }
 
     /// Takes the promises whose rejection is still unhandled.
@@ -47,10 +47,11 @@ impl Hooks {
 
 impl HostHooks for Hooks {
     fn create_global_object(&self, intrinsics: &Intrinsics) -> JsObject {
-        self.next_global
-            .borrow_mut()
-            .take()
-            .unwrap_or_else(|| JsObject::with_object_proto(intrinsics))
+        if self.next_contextified.replace(false) {
+            crate::contextify::new_global(intrinsics)
+        } else {
+            JsObject::with_object_proto(intrinsics)
+        }
     }
 
     fn ensure_can_compile_strings(

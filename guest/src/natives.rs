@@ -32,8 +32,8 @@ pub const ENGINE_VERSION: &str = concat!("boa_engine 0.22.0; jsvm ", env!("CARGO
 pub fn make(context: &mut Context) -> JsResult<JsObject> {
     let main_realm = JsObject::from_proto_and_data(None, RealmBox(context.realm().clone()));
     let functions: [(&str, usize, fn(&JsValue, &[JsValue], &mut Context) -> JsResult<JsValue>); 19] = [
-        ("contextifyTraps", 1, contextify_traps),
-        ("createRealm", 5, create_realm),
+        ("contextify", 2, contextify),
+        ("createRealm", 4, create_realm),
         ("checkScript", 1, check_script),
         ("compileScript", 6, compile_script),
         ("runScript", 5, run_script),
@@ -106,34 +106,27 @@ fn error_in_realm(error: JsNativeError, realm: &Realm, context: &mut Context) ->
     JsError::from_opaque(object.into())
 }
 
-/// `createRealm(global | null, target | null, allowStrings, ownJobQueue, record)`
-/// → `[realm, realGlobal, objectPrototype]`.
+/// `createRealm(contextified, allowStrings, ownJobQueue, record)`
+/// → `[realm, global, objectPrototype]`.
 ///
-/// With a `global` (a contextified global's Proxy), the realm uses it as its
-/// global object and `target` (the Proxy's target) receives the realm's
-/// `Object.prototype` as its prototype. `record` answers `import()` from
-/// code that has no script or module (the context's own callback).
+/// A `contextified` realm's global is a contextified global
+/// (`contextify.rs`), ordinary until `contextify` gives it its context
+/// object. `record` answers `import()` from code that has no script or
+/// module (the context's own callback).
 fn create_realm(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
-    let global = args.get_or_undefined(0).as_object();
-    let target = args.get_or_undefined(1).as_object();
-    let allow_strings = args.get_or_undefined(2).to_boolean();
-    let own_job_queue = args.get_or_undefined(3).to_boolean();
+    let contextified = args.get_or_undefined(0).to_boolean();
+    let allow_strings = args.get_or_undefined(1).to_boolean();
+    let own_job_queue = args.get_or_undefined(2).to_boolean();
     let hooks = crate::component::hooks();
-    hooks.set_next_global(global);
+    hooks.set_next_contextified(contextified);
     let realm = context.create_realm();
-    hooks.set_next_global(None);
+    hooks.set_next_contextified(false);
     let realm = realm?;
     realm.host_defined_mut().insert(RealmSettings { allow_strings, own_job_queue });
-    if let Some(record) = args.get_or_undefined(4).as_object() {
+    if let Some(record) = args.get_or_undefined(3).as_object() {
         realm.host_defined_mut().insert(crate::modules::ReferrerRecord(record));
     }
-    if let Some(target) = &target {
-        target.set_prototype(Some(realm.intrinsics().constructors().object().prototype()));
-    }
-    let real_global = match target {
-        Some(target) => target,
-        None => in_realm(&realm, context, |context| context.global_object()),
-    };
+    let real_global = in_realm(&realm, context, |context| context.global_object());
     let root = realm.intrinsics().constructors().object().prototype();
     let boxed = JsObject::from_proto_and_data(None, RealmBox(realm));
     Ok(JsArray::from_iter([boxed.into(), real_global.into(), root.into()], context).into())
@@ -224,13 +217,16 @@ fn realm_eval(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<
     })
 }
 
-/// `contextifyTraps(sandbox)` → native `{ get, has }` traps for its global.
-fn contextify_traps(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
-    let sandbox = args
-        .get_or_undefined(0)
-        .as_object()
-        .ok_or_else(|| JsNativeError::typ().with_message("jsvm: contextifyTraps needs an object"))?;
-    Ok(crate::contextify::traps(sandbox, context).into())
+/// `contextify(global, sandbox)`: makes a contextified realm's global
+/// forward to its context object.
+fn contextify(_: &JsValue, args: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
+    let (Some(global), Some(sandbox)) = (args.get_or_undefined(0).as_object(), args.get_or_undefined(1).as_object()) else {
+        return Err(JsNativeError::typ().with_message("jsvm: contextify needs a global and an object").into());
+    };
+    if !crate::contextify::install(&global, sandbox) {
+        return Err(JsNativeError::typ().with_message("jsvm: not a contextified global").into());
+    }
+    Ok(JsValue::undefined())
 }
 
 fn memory_usage(_: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {

@@ -172,7 +172,7 @@ class SourceTextModule extends Module {
         return native.moduleParse(state.record.realm, sourceText, state.identifier, lineOffset, columnOffset, state.referrer);
       } catch (error) {
         // Boa appends the position to the message; V8 does not.
-        if (error instanceof state.record.realGlobal.SyntaxError) {
+        if (error instanceof state.record.SyntaxError) {
           error.message = error.message.replace(/ at line \d+, col \d+$/, '');
         }
         throw error;

@@ -14,7 +14,7 @@ const contexts = new WeakMap();
 const scriptState = new WeakMap();
 
 /** "This context": the main realm, or a contextified view of the host's global (`useHostGlobal`). */
-let mainRecord = { realm: native.mainRealm, global: globalThis, realGlobal: globalThis, microtaskMode: undefined };
+let mainRecord = { realm: native.mainRealm, global: globalThis, realGlobal: globalThis, SyntaxError, microtaskMode: undefined };
 installStack(globalThis);
 
 let defaultContextNameIndex = 1;
@@ -81,33 +81,35 @@ function makeContext(contextObject, settings) {
  * the node:vm layer's, as in Node) and its global.
  */
 function useHostGlobal(hostGlobal) {
-  const record = makeContextRecord(hostGlobal, { name: 'main', strings: true, wasm: true, microtaskMode: undefined });
-  record.realGlobal.console = globalThis.console;
+  const record = makeContextRecord(hostGlobal, { name: 'main', strings: true, wasm: true, microtaskMode: undefined },
+    (realGlobal) => { realGlobal.console = globalThis.console; });
   mainRecord = record;
-  return [record.realGlobal.Error.prototype, record.realGlobal.Promise.prototype, record.proxy];
+  return [record.errorPrototype, record.promisePrototype, record.realGlobal];
 }
 
-function makeContextRecord(contextObject, settings) {
+/**
+ * Creates a context's realm and its record. A contextified realm's global
+ * (guest/src/contextify.rs) starts ordinary: the built-ins, the layer's
+ * shims and `ownGlobals(global)`'s definitions land on the global itself,
+ * and only then does it begin to forward to `contextObject`.
+ */
+function makeContextRecord(contextObject, settings, ownGlobals) {
   // The record is the realm's referrer record too: `import()` in code with
   // no script (eval in a promise job) asks the context's callback.
   const record = { ...settings };
   const ownQueue = settings.microtaskMode === 'afterEvaluate';
-  if (contextObject === DONT_CONTEXTIFY) {
-    const [realm, global, root] = native.createRealm(null, null, settings.strings, ownQueue, record);
-    Object.assign(record, { realm, global, realGlobal: global, root });
-  } else {
-    const target = {};
-    const handler = {};
-    const proxy = new Proxy(target, handler);
-    const [realm, , root] = native.createRealm(proxy, target, settings.strings, ownQueue, record);
-    // The traps go in only now: while the realm was being built, its
-    // built-ins were defined straight onto the target.
-    Object.assign(handler, contextifyHandler(contextObject), native.contextifyTraps(contextObject));
-    Object.assign(record, { realm, global: contextObject, realGlobal: target, proxy, root });
-  }
+  const contextified = contextObject !== DONT_CONTEXTIFY;
+  const [realm, realGlobal, root] = native.createRealm(contextified, settings.strings, ownQueue, record);
+  Object.assign(record, {
+    realm, realGlobal, root, global: contextified ? contextObject : realGlobal,
+    // The realm's own, whatever the context object shows under their names.
+    SyntaxError: realGlobal.SyntaxError, errorPrototype: realGlobal.Error.prototype, promisePrototype: realGlobal.Promise.prototype,
+  });
   record.referrer = record.global;
   realmsByRoot.set(record.root, record.realm);
   installRealmShims(record);
+  ownGlobals?.(realGlobal);
+  if (contextified) native.contextify(realGlobal, contextObject);
   return record;
 }
 
@@ -284,7 +286,7 @@ class Script {
     const problem = native.checkScript(code);
     if (problem !== null) {
       const [message, line, column] = problem;
-      const error = new record.realGlobal.SyntaxError(message);
+      const error = new record.SyntaxError(message);
       decorateError(error, filename, code, lineOffset, { line: line + lineOffset, column });
       throw error;
     }
