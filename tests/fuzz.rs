@@ -182,6 +182,10 @@ fn generated_programs_never_panic_the_host_and_trap_only_as_classified() {
             Ok(kind) => *counts.entry(kind).or_default() += 1,
             Err(error) => findings.push(format!("{error}\n--- program:\n{program}")),
         }
+        let total: usize = counts.values().sum();
+        if total % 5000 == 0 {
+            println!("fuzz: after {total} programs the Vm's linear memory is {:.1} MiB", vm.memory_size() as f64 / 1048576.0);
+        }
         let probe = vm.create_context().and_then(|c| vm.eval::<f64>(&c, "6 * 7"));
         if !matches!(probe, Ok(42.0)) {
             findings.push(format!("the Vm did not answer after:\n{program}\n({probe:?})"));

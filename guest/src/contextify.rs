@@ -1,43 +1,45 @@
 //! The contextified global: the global object of a context made from a
 //! context object ("the sandbox"), with the rules of Node's named-property
 //! interceptors (`src/node_contextify.cc`): lookups try the sandbox (its
-//! prototype chain included) first, then the realm's built-ins, which are
-//! the global's own properties; writes, definitions and deletions go to the
-//! sandbox.
+//! prototype chain included) first, then the realm's built-ins; writes,
+//! definitions and deletions go to the sandbox.
 //!
 //! It is an exotic object with native internal methods (the exotic patch
-//! makes Boa's internal methods public), so a global lookup costs a lookup
-//! in the sandbox and, when that misses, one on the global: no Proxy trap
-//! is called and no handler consulted. Each forwarded operation gets a
-//! property context of its own, so Boa's inline caches never remember a
-//! lookup the sandbox could later shadow; only `undefined`, `NaN` and
-//! `Infinity`, which the sandbox never shadows, are cached.
+//! makes Boa's internal methods public) over an ordinary object, the
+//! "target", that holds the realm's built-ins and the global's own
+//! bindings, as a Proxy's target would: a global lookup costs a lookup in
+//! the sandbox and, when that misses, one in the target, with no trap call
+//! and no handler. Each forwarded operation gets a property context of its
+//! own, so Boa's inline caches, keyed by the global's shape, never remember
+//! a lookup.
 //!
 //! Declarations: a top-level `var` or function declaration defines a
-//! non-configurable property on the global. It is kept on the global
-//! itself (the engine's global bindings need it) and reaches the sandbox
-//! as an ordinary, configurable property, as in Node; every report about a
-//! non-configurable global property stays compatible with it.
+//! non-configurable property on the global. It is kept on the target (the
+//! engine's global bindings need it, and `delete` of a `var` fails) and
+//! reaches the sandbox as an ordinary, configurable property, which is what
+//! the global reports, as in Node.
 //!
-//! Until [`install`] gives it a sandbox the global is ordinary, so the
-//! realm's built-ins and the layer's shims land on the global itself.
+//! Until [`install`] gives it a sandbox, every operation goes to the
+//! target, so the realm's built-ins and the layer's shims land there.
 
 use std::collections::HashSet;
 
 use boa_engine::{
     Context, JsData, JsObject, JsResult, JsValue, js_string,
     context::intrinsics::Intrinsics,
-    object::internal_methods::{
-        InternalMethodPropertyContext, InternalObjectMethods, ORDINARY_INTERNAL_METHODS, ordinary_define_own_property,
-        ordinary_delete, ordinary_get_own_property, ordinary_has_property, ordinary_own_property_keys, ordinary_try_get,
+    object::{
+        JsPrototype,
+        internal_methods::{InternalMethodPropertyContext, InternalObjectMethods, ORDINARY_INTERNAL_METHODS},
     },
     property::{PropertyDescriptor, PropertyKey},
 };
 use boa_gc::{Finalize, GcRefCell, Trace};
 
-/// What a contextified global holds beyond its own properties.
+/// What a contextified global forwards to.
 #[derive(Trace, Finalize)]
 pub struct ContextGlobal {
+    /// The realm's built-ins and the global's own bindings (ordinary).
+    target: JsObject,
     /// The context object, once installed.
     sandbox: GcRefCell<Option<JsObject>>,
 }
@@ -49,6 +51,9 @@ impl JsData for ContextGlobal {
 }
 
 static CONTEXT_GLOBAL_METHODS: InternalObjectMethods = InternalObjectMethods {
+    __get_prototype_of__: get_prototype_of,
+    __set_prototype_of__: set_prototype_of,
+    __is_extensible__: is_extensible,
     __prevent_extensions__: prevent_extensions,
     __get_own_property__: get_own_property,
     __define_own_property__: define_own_property,
@@ -61,11 +66,12 @@ static CONTEXT_GLOBAL_METHODS: InternalObjectMethods = InternalObjectMethods {
     ..ORDINARY_INTERNAL_METHODS
 };
 
-/// A new contextified global for a realm being created (its prototype is
-/// the realm's `Object.prototype`); ordinary until [`install`].
+/// A new contextified global for a realm being created; its target
+/// inherits from the realm's `Object.prototype`. It forwards everything to
+/// the target until [`install`].
 pub fn new_global(intrinsics: &Intrinsics) -> JsObject {
-    let prototype = intrinsics.constructors().object().prototype();
-    JsObject::from_proto_and_data(Some(prototype), ContextGlobal { sandbox: GcRefCell::new(None) })
+    let target = JsObject::with_object_proto(intrinsics);
+    JsObject::from_proto_and_data(None, ContextGlobal { target, sandbox: GcRefCell::new(None) })
 }
 
 /// Makes `global` (from [`new_global`]) forward to `sandbox`; false when
@@ -80,9 +86,11 @@ pub fn install(global: &JsObject, sandbox: JsObject) -> bool {
     }
 }
 
-/// The sandbox `global` forwards to, if it has one yet.
-fn sandbox_of(global: &JsObject) -> Option<JsObject> {
-    global.downcast_ref::<ContextGlobal>().and_then(|data| data.sandbox.borrow().clone())
+/// The target and the sandbox (once installed) of a contextified global.
+fn parts(global: &JsObject) -> (JsObject, Option<JsObject>) {
+    let data = global.downcast_ref::<ContextGlobal>().expect("a contextified global's methods run on one");
+    let sandbox = data.sandbox.borrow().clone();
+    (data.target.clone(), sandbox)
 }
 
 /// A property context of its own for a forwarded operation: what it finds
@@ -91,10 +99,10 @@ fn own<'a>(context: &'a mut InternalMethodPropertyContext<'_>) -> InternalMethod
     InternalMethodPropertyContext::new(&mut **context)
 }
 
-/// The global's only non-writable, non-configurable own properties: the
-/// sandbox never shadows them (in Node, V8 reports the global's own).
-fn is_frozen_builtin(key: &PropertyKey) -> bool {
-    matches!(key, PropertyKey::String(s) if s == &js_string!("undefined") || s == &js_string!("NaN") || s == &js_string!("Infinity"))
+/// `undefined` is never the sandbox's: V8 compiles the name to the value.
+/// (`NaN` and `Infinity` are looked up, and a sandbox may shadow them.)
+fn is_never_shadowed(key: &PropertyKey) -> bool {
+    matches!(key, PropertyKey::String(s) if s == &js_string!("undefined"))
 }
 
 /// A data property that cannot be written, or an accessor without a setter.
@@ -135,61 +143,41 @@ fn find_descriptor(object: &JsObject, key: &PropertyKey, context: &mut Context) 
     Ok(None)
 }
 
-/// A descriptor the global may report for `key`, given its own one and the
-/// sandbox's: the sandbox's, unless the global holds a non-configurable
-/// property, which it must report compatibly (a declared global's value
-/// follows the sandbox).
-fn compatible_descriptor(
-    global_desc: Option<PropertyDescriptor>,
-    sandbox_desc: Option<PropertyDescriptor>,
-) -> Option<PropertyDescriptor> {
-    match global_desc {
-        None => sandbox_desc,
-        Some(global_desc) if global_desc.configurable() != Some(false) => sandbox_desc.or(Some(global_desc)),
-        Some(global_desc) => match sandbox_desc {
-            Some(sandbox_desc)
-                if global_desc.is_data_descriptor() && global_desc.writable() == Some(true) && sandbox_desc.is_data_descriptor() =>
-            {
-                Some(
-                    PropertyDescriptor::builder()
-                        .maybe_value(sandbox_desc.value().cloned())
-                        .writable(true)
-                        .maybe_enumerable(global_desc.enumerable())
-                        .configurable(false)
-                        .build(),
-                )
-            }
-            _ => Some(global_desc),
-        },
-    }
+fn get_prototype_of(global: &JsObject, context: &mut Context) -> JsResult<JsPrototype> {
+    parts(global).0.__get_prototype_of__(context)
+}
+
+fn set_prototype_of(global: &JsObject, prototype: JsPrototype, context: &mut Context) -> JsResult<bool> {
+    parts(global).0.__set_prototype_of__(prototype, context)
+}
+
+fn is_extensible(global: &JsObject, context: &mut Context) -> JsResult<bool> {
+    parts(global).0.__is_extensible__(context)
 }
 
 fn prevent_extensions(global: &JsObject, context: &mut Context) -> JsResult<bool> {
-    match sandbox_of(global) {
+    match parts(global) {
         // Node's contextified global cannot be frozen or sealed.
-        Some(_) => Ok(false),
-        None => (ORDINARY_INTERNAL_METHODS.__prevent_extensions__)(global, context),
+        (_, Some(_)) => Ok(false),
+        (target, None) => target.__prevent_extensions__(context),
     }
 }
 
+/// The sandbox's own property, else the target's (Node's descriptor
+/// interceptor): a declared global reports the sandbox's configurable
+/// copy, as in Node, although the target keeps a non-configurable binding.
 fn get_own_property(
     global: &JsObject,
     key: &PropertyKey,
     context: &mut InternalMethodPropertyContext<'_>,
 ) -> JsResult<Option<PropertyDescriptor>> {
-    let Some(sandbox) = sandbox_of(global) else { return ordinary_get_own_property(global, key, context) };
-    let sandbox_desc = sandbox.__get_own_property__(key, &mut own(context))?;
-    let mut global_desc = ordinary_get_own_property(global, key, &mut own(context))?;
-    // A non-configurable sandbox property is mirrored onto the global, which
-    // may only report non-configurable properties it has.
-    if let Some(desc) = &sandbox_desc
-        && desc.configurable() == Some(false)
-        && global_desc.is_none()
+    let (target, sandbox) = parts(global);
+    if let Some(sandbox) = sandbox
+        && let Some(desc) = sandbox.__get_own_property__(key, &mut own(context))?
     {
-        ordinary_define_own_property(global, key, desc.clone(), &mut own(context))?;
-        global_desc = ordinary_get_own_property(global, key, &mut own(context))?;
+        return Ok(Some(desc));
     }
-    Ok(compatible_descriptor(global_desc, sandbox_desc))
+    target.__get_own_property__(key, &mut own(context))
 }
 
 fn define_own_property(
@@ -198,11 +186,12 @@ fn define_own_property(
     desc: PropertyDescriptor,
     context: &mut InternalMethodPropertyContext<'_>,
 ) -> JsResult<bool> {
-    let Some(sandbox) = sandbox_of(global) else { return ordinary_define_own_property(global, key, desc, context) };
-    if is_read_only(ordinary_get_own_property(global, key, &mut own(context))?.as_ref()) {
+    let (target, sandbox) = parts(global);
+    let Some(sandbox) = sandbox else { return target.__define_own_property__(key, desc, &mut own(context)) };
+    if is_read_only(target.__get_own_property__(key, &mut own(context))?.as_ref()) {
         return Ok(false);
     }
-    if desc.configurable() == Some(false) && !ordinary_define_own_property(global, key, desc.clone(), &mut own(context))? {
+    if desc.configurable() == Some(false) && !target.__define_own_property__(key, desc.clone(), &mut own(context))? {
         return Ok(false);
     }
     if is_declaration(&desc) {
@@ -218,31 +207,31 @@ fn define_own_property(
 }
 
 fn has_property(global: &JsObject, key: &PropertyKey, context: &mut InternalMethodPropertyContext<'_>) -> JsResult<bool> {
-    if let Some(sandbox) = sandbox_of(global)
+    let (target, sandbox) = parts(global);
+    if let Some(sandbox) = sandbox
         && sandbox.__has_property__(key, &mut own(context))?
     {
         return Ok(true);
     }
-    ordinary_has_property(global, key, &mut own(context))
+    target.__has_property__(key, &mut own(context))
 }
 
 /// `[[Get]]` that tells "absent" from `undefined`: the sandbox's value
-/// (read with the sandbox as the receiver), else the global's own.
+/// (read with the sandbox as the receiver), else the target's.
 fn try_get(
     global: &JsObject,
     key: &PropertyKey,
-    receiver: JsValue,
+    _receiver: JsValue,
     context: &mut InternalMethodPropertyContext<'_>,
 ) -> JsResult<Option<JsValue>> {
-    if is_frozen_builtin(key) {
-        return ordinary_try_get(global, key, receiver, context);
-    }
-    if let Some(sandbox) = sandbox_of(global)
+    let (target, sandbox) = parts(global);
+    if let Some(sandbox) = sandbox
+        && !is_never_shadowed(key)
         && let Some(value) = sandbox.__try_get__(key, sandbox.clone().into(), &mut own(context))?
     {
         return Ok(Some(value));
     }
-    ordinary_try_get(global, key, receiver, &mut own(context))
+    target.__try_get__(key, target.clone().into(), &mut own(context))
 }
 
 fn get(global: &JsObject, key: &PropertyKey, receiver: JsValue, context: &mut InternalMethodPropertyContext<'_>) -> JsResult<JsValue> {
@@ -253,47 +242,50 @@ fn set(
     global: &JsObject,
     key: PropertyKey,
     value: JsValue,
-    receiver: JsValue,
+    _receiver: JsValue,
     context: &mut InternalMethodPropertyContext<'_>,
 ) -> JsResult<bool> {
-    let Some(sandbox) = sandbox_of(global) else {
-        return (ORDINARY_INTERNAL_METHODS.__set__)(global, key, value, receiver, context);
-    };
-    let global_desc = ordinary_get_own_property(global, &key, &mut own(context))?;
-    if is_read_only(global_desc.as_ref()) || is_read_only(find_descriptor(&sandbox, &key, context)?.as_ref()) {
+    let (target, sandbox) = parts(global);
+    let Some(sandbox) = sandbox else { return target.__set__(key, value, target.clone().into(), &mut own(context)) };
+    let target_desc = target.__get_own_property__(&key, &mut own(context))?;
+    if is_read_only(target_desc.as_ref()) || is_read_only(find_descriptor(&sandbox, &key, context)?.as_ref()) {
         return Ok(false);
     }
     if !sandbox.__set__(key.clone(), value.clone(), sandbox.clone().into(), &mut own(context))? {
         return Ok(false);
     }
-    // A declared global keeps its value on the global too, as in Node:
+    // A declared global keeps its value on the target too, as in Node:
     // deleting it from the sandbox leaves the binding with that value.
-    if let Some(desc) = global_desc
+    if let Some(desc) = target_desc
         && desc.configurable() == Some(false)
         && desc.is_data_descriptor()
     {
-        ordinary_define_own_property(global, &key, PropertyDescriptor::builder().value(value).build(), &mut own(context))?;
+        target.__define_own_property__(&key, PropertyDescriptor::builder().value(value).build(), &mut own(context))?;
     }
     Ok(true)
 }
 
 /// Node's deleter deletes from the sandbox first; only when that worked
-/// does the deletion go on to the global itself, where a `var` binding
+/// does the deletion go on to the target, where a `var` binding
 /// (non-configurable) still makes `delete` return false.
 fn delete(global: &JsObject, key: &PropertyKey, context: &mut InternalMethodPropertyContext<'_>) -> JsResult<bool> {
-    if let Some(sandbox) = sandbox_of(global)
+    let (target, sandbox) = parts(global);
+    if let Some(sandbox) = sandbox
         && !sandbox.__delete__(key, &mut own(context))?
     {
         return Ok(false);
     }
-    ordinary_delete(global, key, &mut own(context))
+    target.__delete__(key, &mut own(context))
 }
 
-/// The sandbox's keys, then the global's own that the sandbox lacks.
+/// The sandbox's string keys (Node's enumerator lists no symbols), then
+/// the target's keys that the sandbox lacks.
 fn own_property_keys(global: &JsObject, context: &mut Context) -> JsResult<Vec<PropertyKey>> {
-    let Some(sandbox) = sandbox_of(global) else { return ordinary_own_property_keys(global, context) };
+    let (target, sandbox) = parts(global);
+    let Some(sandbox) = sandbox else { return target.__own_property_keys__(context) };
     let mut keys = sandbox.__own_property_keys__(context)?;
+    keys.retain(|key| !matches!(key, PropertyKey::Symbol(_)));
     let seen: HashSet<PropertyKey> = keys.iter().cloned().collect();
-    keys.extend(ordinary_own_property_keys(global, context)?.into_iter().filter(|key| !seen.contains(key)));
+    keys.extend(target.__own_property_keys__(context)?.into_iter().filter(|key| !seen.contains(key)));
     Ok(keys)
 }

@@ -38,8 +38,14 @@ thread_local! {
 const LOCAL_SCOPE: u32 = 0x8000_0000;
 
 /// Installed on the Boa context: checks the heap limit, then asks the host
-/// whether to stop.
+/// whether to stop. The live heap counts garbage the collector has not
+/// reached yet, so past the limit it collects first and stops only if what
+/// is still reachable is past it: garbage left by earlier calls never
+/// stops a run.
 pub fn interrupt_handler() -> bool {
+    if crate::memory::over_limit() {
+        boa_gc::force_collect();
+    }
     if crate::memory::over_limit() {
         let scope = SCOPES.with_borrow(|s| s.last().map_or(0, |(id, _)| *id));
         PENDING.set(Some(Stop { scope, reason: StopReason::MemoryLimit }));
