@@ -206,6 +206,7 @@ function getContextOptions(options) {
 
 /** The last `//# sourceMappingURL=` magic comment of a source, as V8 reads it. */
 function findSourceMapURL(code) {
+  if (!code.includes('sourceMappingURL=')) return undefined;
   let url;
   const re = /\/\/[#@][ \t]sourceMappingURL=([^\s'"]+)[ \t]*$/gm;
   for (let m = re.exec(code); m !== null; m = re.exec(code)) url = m[1];
@@ -339,6 +340,35 @@ function createScript(code, options) {
   return new Script(code, options);
 }
 
+/**
+ * Scripts that `runInContext`, `runInNewContext` and `runInThisContext`
+ * made, by file name and source, most recent last: running the same source
+ * again skips validation and, in a context it already ran in, compilation
+ * (V8 caches compilations by source too). Only calls whose options change
+ * nothing but the file name and the run are cached; at most
+ * `kRunCacheSize` entries, the oldest dropped first. A script's compiled
+ * code per context lives no longer than the context.
+ */
+const runCache = new Map();
+const kRunCacheSize = 256;
+
+/** The script state for `code` run with `options` (a copy the caller made). */
+function runScriptState(code, options) {
+  const cacheable = typeof code === 'string' && options.lineOffset === undefined && options.columnOffset === undefined
+    && options.cachedData === undefined && options.produceCachedData === undefined
+    && options.importModuleDynamically === undefined
+    && (options.filename === undefined || typeof options.filename === 'string');
+  if (!cacheable) return stateOf(createScript(code, options));
+  const key = `${options.filename ?? kDefaultFilename}\n${code}`;
+  let state = runCache.get(key);
+  if (state === undefined) {
+    state = stateOf(createScript(code, options));
+    if (runCache.size >= kRunCacheSize) runCache.delete(runCache.keys().next().value);
+    runCache.set(key, state);
+  }
+  return state;
+}
+
 function runInContext(code, contextifiedObject, options) {
   validateContext(contextifiedObject);
   if (typeof options === 'string') {
@@ -346,19 +376,24 @@ function runInContext(code, contextifiedObject, options) {
   } else {
     options = { ...options, [kParsingContext]: contextifiedObject };
   }
-  return createScript(code, options).runInContext(contextifiedObject, options);
+  const state = runScriptState(code, options);
+  return runScriptIn(state, contexts.get(contextifiedObject), getRunOptions(options));
 }
 
 function runInNewContext(code, contextObject, options) {
   if (typeof options === 'string') options = { filename: options };
   contextObject = createContext(contextObject, getContextOptions(options));
   options = { ...options, [kParsingContext]: contextObject };
-  return createScript(code, options).runInContext(contextObject, options);
+  const state = runScriptState(code, options);
+  return runScriptIn(state, contexts.get(contextObject), getRunOptions(options));
 }
 
 function runInThisContext(code, options) {
   if (typeof options === 'string') options = { filename: options };
-  return createScript(code, options).runInThisContext(options);
+  else if (options !== undefined) validateObject(options, 'options');
+  options = { ...options };
+  const state = runScriptState(code, options);
+  return runScriptIn(state, mainRecord, getRunOptions(options));
 }
 
 /** `vm.compileFunction(code[, params[, options]])`. */
