@@ -198,3 +198,19 @@ fn a_syntax_error_shows_the_file_line_and_the_token() {
         assert_eq!(ours.lines().count(), 5, "{name}: {ours}");
     }
 }
+
+#[test]
+fn performance_now_measures_below_a_millisecond_in_the_main_program() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "clock.mjs",
+        "const a = performance.now();\n\
+         let b;\n\
+         do { b = performance.now(); } while (b === a);\n\
+         console.log(b > a, b - a < 1, typeof performance.timeOrigin, performance.timeOrigin > 1.7e12);\n\
+         import vm from 'node:vm';\n\
+         console.log(vm.runInNewContext('typeof performance'));\n",
+    );
+    same_as_node(dir.path(), "clock.mjs");
+}

@@ -65,7 +65,8 @@ thread_local! {
 #[derive(Default, Trace, Finalize, JsData)]
 struct HostProxies(HashMap<u32, JsObject>);
 
-/// Evaluates the bootstrap in the main realm and installs `console`.
+/// Evaluates the bootstrap in the main realm and installs `console` and
+/// `performance`.
 pub fn install(context: &mut Context) -> JsResult<()> {
     // Named like Node's own internals, so its frames in stacks read as such.
     let factory = context.eval(Source::from_bytes(SOURCE).with_path(std::path::Path::new("node:internal/vm")))?;
@@ -92,6 +93,7 @@ pub fn install(context: &mut Context) -> JsResult<()> {
     let use_host_global = JsFunction::from_object(get_object("useHostGlobal", context)?).expect("useHostGlobal is a function");
     let program = get_object("program", context)?;
     context.global_object().set(js_string!("console"), console, true, context)?;
+    crate::performance::install(context)?;
     values::add_main_prototypes(
         context.intrinsics().constructors().error().prototype(),
         context.intrinsics().constructors().promise().prototype(),

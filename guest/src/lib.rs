@@ -19,6 +19,8 @@ mod main_program;
 mod memory;
 mod modules;
 mod natives;
+mod performance;
+mod shims;
 mod source;
 mod stack;
 mod values;

@@ -49,7 +49,7 @@ pub fn make(context: &mut Context) -> JsResult<JsObject> {
         ("hostCall", 3, host_call),
         ("hostConstruct", 2, host_construct),
         ("gc", 0, gc),
-        ("realmEval", 2, realm_eval),
+        ("realmShims", 4, crate::shims::realm_shims),
         ("promiseState", 1, promise_state),
     ];
     let mut init = ObjectInitializer::new(context);
@@ -203,18 +203,6 @@ fn compile_function(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsR
     }
     let outer = value.as_callable().ok_or_else(|| JsNativeError::typ().with_message("jsvm: wrapper is not callable"))?;
     outer.call(&JsValue::undefined(), &[extensions], context)
-}
-
-/// `realmEval(realm, code)` → the completion value of the layer's own
-/// `code` run in `realm`: how the layer makes the functions it puts into a
-/// context (they must be that realm's, see `installRealmShims`).
-fn realm_eval(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
-    let realm = realm_arg(args.get_or_undefined(0))?;
-    let code = string_arg(args, 1, context)?;
-    in_realm(&realm, context, |context| {
-        let src = Source::from_bytes(&code).with_path(Path::new("node:internal/vm"));
-        Script::parse(src, None, context)?.evaluate(context)
-    })
 }
 
 /// `contextify(global, sandbox)`: makes a contextified realm's global

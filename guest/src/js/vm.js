@@ -144,28 +144,16 @@ function realmOf(object, root) {
 }
 
 /**
- * The functions the layer puts into a context (the `stack` accessor of
- * `Error.prototype`, the silent `console`) are made by code compiled in
- * that context's realm, so that none of them, walked from (`constructor`,
- * `__proto__`), leads to the main realm. The accessor closes over the main
- * realm's `stackOf`/`setStack`, which it calls directly: no property of a
+ * Puts the layer's functions into a context: the `stack` accessor of
+ * `Error.prototype` and the silent `console`, made natively in the
+ * context's realm (guest/src/shims.rs), so that none of them, walked from
+ * (`constructor`, `__proto__`), leads to the main realm. The accessor calls
+ * the main realm's `stackOf`/`setStack` directly: no property of a
  * main-realm function is ever looked up where the context could have
  * replaced it.
  */
-const kRealmShims = `(function (stackOf, setStack, consoleNames) {
-  'use strict';
-  const stack = { get() { return stackOf(this); }, set(value) { setStack(this, value); } };
-  const silent = {};
-  for (let i = 0; i < consoleNames.length; i++) {
-    const name = consoleNames[i];
-    silent[name] = { [name]() {} }[name];
-  }
-  return [stack, silent];
-})`;
-
 function installRealmShims(record) {
-  const factory = native.realmEval(record.realm, kRealmShims);
-  const [accessor, silent] = factory(stackOf, setStack, kConsoleMethods);
+  const [accessor, silent] = native.realmShims(record.realm, stackOf, setStack, kConsoleMethods);
   installStack(record.realGlobal, accessor);
   Object.defineProperty(record.realGlobal, 'console', { value: silent, writable: true, enumerable: false, configurable: true });
 }
