@@ -82,7 +82,13 @@ function ERR_OUT_OF_RANGE(name, range, value) {
     `The value of "${name}" is out of range. It must be ${range}. Received ${String(value)}`);
 }
 
-function validateObject(value, name, { allowArray = false, allowFunction = false, nullable = false } = {}) {
+function validateObject(value, name, options) {
+  // The common call, without options, costs no options object.
+  if (options === undefined) {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw ERR_INVALID_ARG_TYPE(name, 'Object', value);
+    return;
+  }
+  const { allowArray = false, allowFunction = false, nullable = false } = options;
   const ok = (nullable && value === null)
     || (value !== null && (typeof value === 'object' || (allowFunction && typeof value === 'function'))
       && (allowArray || !Array.isArray(value)));

@@ -24,11 +24,13 @@ function isContext(object) {
   return contexts.has(object);
 }
 
-function validateContext(contextifiedObject) {
-  if (contextifiedObject === null || (typeof contextifiedObject !== 'object' && typeof contextifiedObject !== 'function')
-    || !contexts.has(contextifiedObject)) {
-    throw ERR_INVALID_ARG_TYPE('contextifiedObject', 'vm.Context', contextifiedObject);
-  }
+/** The record of a context, or Node's error when it is none. */
+function contextRecord(contextifiedObject) {
+  const record = contextifiedObject !== null && (typeof contextifiedObject === 'object' || typeof contextifiedObject === 'function')
+    ? contexts.get(contextifiedObject)
+    : undefined;
+  if (record === undefined) throw ERR_INVALID_ARG_TYPE('contextifiedObject', 'vm.Context', contextifiedObject);
+  return record;
 }
 
 function validateImportModuleDynamically(value, name) {
@@ -158,16 +160,21 @@ function installRealmShims(record) {
   Object.defineProperty(record.realGlobal, 'console', { value: silent, writable: true, enumerable: false, configurable: true });
 }
 
+/** The run options of a call that gives none. */
+const kDefaultRunOptions = Object.freeze({ timeout: -1, displayErrors: true, breakOnSigint: false });
+
 /** Options common to every run: `timeout`, `displayErrors`, `breakOnSigint`. */
-function getRunOptions(options = {}) {
+function getRunOptions(options) {
+  if (options === undefined) return kDefaultRunOptions;
   validateObject(options, 'options');
-  let timeout = options.timeout;
-  if (timeout === undefined) timeout = -1;
-  else validateUint32(timeout, 'options.timeout', true);
-  const { displayErrors = true, breakOnSigint = false } = options;
-  validateBoolean(displayErrors, 'options.displayErrors');
-  validateBoolean(breakOnSigint, 'options.breakOnSigint');
-  return { timeout, displayErrors, breakOnSigint };
+  const timeout = options.timeout;
+  if (timeout !== undefined) validateUint32(timeout, 'options.timeout', true);
+  const displayErrors = options.displayErrors;
+  const breakOnSigint = options.breakOnSigint;
+  if (timeout === undefined && displayErrors === undefined && breakOnSigint === undefined) return kDefaultRunOptions;
+  if (displayErrors !== undefined) validateBoolean(displayErrors, 'options.displayErrors');
+  if (breakOnSigint !== undefined) validateBoolean(breakOnSigint, 'options.breakOnSigint');
+  return { timeout: timeout ?? -1, displayErrors: displayErrors ?? true, breakOnSigint: breakOnSigint ?? false };
 }
 
 /** `runInNewContext`'s context options, named `contextName` etc. */
@@ -300,9 +307,8 @@ class Script {
   }
 
   runInContext(contextifiedObject, options) {
-    validateContext(contextifiedObject);
-    const runOptions = getRunOptions(options);
-    return runScriptIn(stateOf(this), contexts.get(contextifiedObject), runOptions);
+    const record = contextRecord(contextifiedObject);
+    return runScriptIn(stateOf(this), record, getRunOptions(options));
   }
 
   runInNewContext(contextObject, options) {
@@ -358,14 +364,14 @@ function runScriptState(code, options) {
 }
 
 function runInContext(code, contextifiedObject, options) {
-  validateContext(contextifiedObject);
+  const record = contextRecord(contextifiedObject);
   if (typeof options === 'string') {
     options = { filename: options, [kParsingContext]: contextifiedObject };
   } else {
     options = { ...options, [kParsingContext]: contextifiedObject };
   }
   const state = runScriptState(code, options);
-  return runScriptIn(state, contexts.get(contextifiedObject), getRunOptions(options));
+  return runScriptIn(state, record, getRunOptions(options));
 }
 
 function runInNewContext(code, contextObject, options) {
