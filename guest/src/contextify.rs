@@ -93,6 +93,16 @@ fn parts(global: &JsObject) -> (JsObject, Option<JsObject>) {
     (data.target.clone(), sandbox)
 }
 
+/// The sandbox alone (the lookups' first step: the target is often not needed).
+fn sandbox_of(global: &JsObject) -> Option<JsObject> {
+    global.downcast_ref::<ContextGlobal>().and_then(|data| data.sandbox.borrow().clone())
+}
+
+/// The target alone.
+fn target_of(global: &JsObject) -> JsObject {
+    global.downcast_ref::<ContextGlobal>().expect("a contextified global's methods run on one").target.clone()
+}
+
 /// A property context of its own for a forwarded operation: what it finds
 /// is never cached against the global's shape.
 fn own<'a>(context: &'a mut InternalMethodPropertyContext<'_>) -> InternalMethodPropertyContext<'a> {
@@ -171,13 +181,12 @@ fn get_own_property(
     key: &PropertyKey,
     context: &mut InternalMethodPropertyContext<'_>,
 ) -> JsResult<Option<PropertyDescriptor>> {
-    let (target, sandbox) = parts(global);
-    if let Some(sandbox) = sandbox
+    if let Some(sandbox) = sandbox_of(global)
         && let Some(desc) = sandbox.__get_own_property__(key, &mut own(context))?
     {
         return Ok(Some(desc));
     }
-    target.__get_own_property__(key, &mut own(context))
+    target_of(global).__get_own_property__(key, &mut own(context))
 }
 
 fn define_own_property(
@@ -207,13 +216,12 @@ fn define_own_property(
 }
 
 fn has_property(global: &JsObject, key: &PropertyKey, context: &mut InternalMethodPropertyContext<'_>) -> JsResult<bool> {
-    let (target, sandbox) = parts(global);
-    if let Some(sandbox) = sandbox
+    if let Some(sandbox) = sandbox_of(global)
         && sandbox.__has_property__(key, &mut own(context))?
     {
         return Ok(true);
     }
-    target.__has_property__(key, &mut own(context))
+    target_of(global).__has_property__(key, &mut own(context))
 }
 
 /// `[[Get]]` that tells "absent" from `undefined`: the sandbox's value
@@ -224,13 +232,13 @@ fn try_get(
     _receiver: JsValue,
     context: &mut InternalMethodPropertyContext<'_>,
 ) -> JsResult<Option<JsValue>> {
-    let (target, sandbox) = parts(global);
-    if let Some(sandbox) = sandbox
-        && !is_never_shadowed(key)
+    if !is_never_shadowed(key)
+        && let Some(sandbox) = sandbox_of(global)
         && let Some(value) = sandbox.__try_get__(key, sandbox.clone().into(), &mut own(context))?
     {
         return Ok(Some(value));
     }
+    let target = target_of(global);
     target.__try_get__(key, target.clone().into(), &mut own(context))
 }
 
