@@ -1,8 +1,10 @@
-//! Runs one of the benchmark's workloads many times in native Boa, as
-//! published or patched (stop check armed as the guest arms it), for a
-//! profiler to compare the two (`perf record -e cpu-clock`):
+//! Runs a workload `runs` times in native Boa, as published (`plain`) or
+//! patched with the stop check armed as the guest arms it (`patched`), and
+//! prints the time per run. The benchmark times the check's cost with it,
+//! one process per run; a profiler or callgrind can compare the two:
 //!
 //! `cargo run --release --manifest-path bench/Cargo.toml --bin native_profile -- patched 'code' 20`
+//! `valgrind --tool=callgrind target/release/native_profile patched 'code' 1` (instructions)
 
 fn never_stop() -> bool {
     false
