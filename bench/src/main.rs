@@ -9,7 +9,9 @@
 //! 4. the first timeout of a fresh process, and memory while contexts are
 //!    created and dropped (`fresh`).
 //!
-//! `cargo build --release && cargo run --release --manifest-path bench/Cargo.toml`
+//! `cargo build --release`, then
+//! `cargo build --release --manifest-path bench/Cargo.toml --bins && cargo run --release --manifest-path bench/Cargo.toml`
+//! (the bench times native Boa with the `native_profile` binary built beside it).
 
 mod fresh;
 
@@ -111,7 +113,7 @@ fn native_patched(code: &str) -> f64 {
 fn native_in_process(engine: &str, code: &str) -> Duration {
     let program = std::env::current_exe().expect("the bench's path").with_file_name("native_profile");
     // Three runs a process, so its first-run costs (page faults, cold caches) weigh less.
-    let out = std::process::Command::new(&program).args([engine, code, "3"]).output().expect("native_profile is built beside the bench");
+    let out = std::process::Command::new(&program).args([engine, code, "3"]).output().expect("native_profile is built beside the bench (cargo build --release --manifest-path bench/Cargo.toml --bins)");
     let text = String::from_utf8_lossy(&out.stdout);
     let ms: f64 = text.split_whitespace().nth(1).and_then(|n| n.parse().ok()).unwrap_or_else(|| panic!("native_profile said {text:?}"));
     Duration::from_secs_f64(ms / 1e3)
