@@ -67,13 +67,18 @@ const ROUNDS: usize = 15;
 /// Runs `a` and `b` back to back `ROUNDS` times (alternating which goes
 /// first): their median times and the median of the ratios b/a.
 fn paired<A, B>(mut a: impl FnMut() -> A, mut b: impl FnMut() -> B) -> (Duration, Duration, f64) {
+    paired_measured(|| time(1, &mut a), || time(1, &mut b))
+}
+
+/// [`paired`] over sides that measure themselves (each returns its time).
+fn paired_measured(mut a: impl FnMut() -> Duration, mut b: impl FnMut() -> Duration) -> (Duration, Duration, f64) {
     let mut timed_a = Vec::new();
     let mut timed_b = Vec::new();
     let mut ratios = Vec::new();
     for round in 0..ROUNDS {
-        let (ta, tb) = if round % 2 == 0 { (time(1, &mut a), time(1, &mut b)) } else {
-            let tb = time(1, &mut b);
-            (time(1, &mut a), tb)
+        let (ta, tb) = if round % 2 == 0 { (a(), b()) } else {
+            let tb = b();
+            (a(), tb)
         };
         ratios.push(tb.as_secs_f64() / ta.as_secs_f64());
         timed_a.push(ta);
@@ -124,22 +129,7 @@ fn native_in_process(engine: &str, code: &str) -> Duration {
 /// (the JSON workload read +13–15% there, −1.2% in instructions counted
 /// by callgrind).
 fn paired_processes(code: &str) -> (Duration, Duration, f64) {
-    let mut timed_a = Vec::new();
-    let mut timed_b = Vec::new();
-    let mut ratios = Vec::new();
-    for round in 0..ROUNDS {
-        let (a, b) = if round % 2 == 0 {
-            (native_in_process("plain", code), native_in_process("patched", code))
-        } else {
-            let b = native_in_process("patched", code);
-            (native_in_process("plain", code), b)
-        };
-        ratios.push(b.as_secs_f64() / a.as_secs_f64());
-        timed_a.push(a);
-        timed_b.push(b);
-    }
-    ratios.sort_by(f64::total_cmp);
-    (median(timed_a), median(timed_b), ratios[ROUNDS / 2])
+    paired_measured(|| native_in_process("plain", code), || native_in_process("patched", code))
 }
 
 fn in_vm(vm: &mut Vm, code: &str) -> f64 {

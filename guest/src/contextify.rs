@@ -154,15 +154,15 @@ fn find_descriptor(object: &JsObject, key: &PropertyKey, context: &mut Context) 
 }
 
 fn get_prototype_of(global: &JsObject, context: &mut Context) -> JsResult<JsPrototype> {
-    parts(global).0.__get_prototype_of__(context)
+    target_of(global).__get_prototype_of__(context)
 }
 
 fn set_prototype_of(global: &JsObject, prototype: JsPrototype, context: &mut Context) -> JsResult<bool> {
-    parts(global).0.__set_prototype_of__(prototype, context)
+    target_of(global).__set_prototype_of__(prototype, context)
 }
 
 fn is_extensible(global: &JsObject, context: &mut Context) -> JsResult<bool> {
-    parts(global).0.__is_extensible__(context)
+    target_of(global).__is_extensible__(context)
 }
 
 fn prevent_extensions(global: &JsObject, context: &mut Context) -> JsResult<bool> {
