@@ -285,29 +285,70 @@ fn long_native_work_ends_with_the_runs_timeout() {
     assert!(vm.eval::<bool>(&ctx, "/^(a+)+$/.test('a'.repeat(14) + '!') === false && 'aXb'.split(/X/).join() === 'a,b'").unwrap());
 }
 
-/// Allocation loops inside natives under a memory limit end with
-/// ERR_VM_MEMORY_LIMIT as an ordinary error (their checkpoints see the
-/// soft limit), not with the cap's trap, and the Vm keeps its contexts.
+/// Memory bombs under a memory limit end with ERR_VM_MEMORY_LIMIT as an
+/// ordinary error, never with the cap's trap: growing arrays, maps, sets,
+/// objects and strings (stopped before a doubling that would not fit),
+/// strings of a known length (refused before they are built), natives that
+/// allocate in a loop. The Vm keeps its contexts, the stopped context keeps
+/// what it had before, and what the stopped run held is freed once its
+/// context is unreachable.
+///
+/// (Two Vms, eight bombs each: a long run of bombs in one capped heap can
+/// leave it in pieces, and a large array made at its exact size in one
+/// step, with no growth to watch, can then still end in the trap.)
 #[test]
-fn native_allocation_loops_end_at_the_soft_memory_limit() {
+fn memory_bombs_end_at_the_memory_limit_and_the_vm_goes_on() {
+    let shapes = [
+        "const a = []; for (;;) a.push(1)",
+        "const a = []; for (let i = 0; ; i++) a[i] = i",
+        "let s = 'x'; for (;;) s = s + s",
+        "'x'.repeat(100 * 2 ** 20)",
+        "`${'x'.repeat(60 * 2 ** 20)}${'y'.repeat(60 * 2 ** 20)}`",
+        "const m = new Map(); for (let i = 0; ; i++) m.set(i, i)",
+        "const s = new Set(); for (let i = 0; ; i++) s.add('k' + i)",
+        "const o = {}; for (let i = 0; ; i++) o['k' + i] = i",
+        "const l = []; for (;;) l.push({ a: 1, b: [1, 2, 3] })",
+        "new Array(2e7).fill(1)",
+        "[...Array(2e7).keys()]",
+        "JSON.stringify(new Array(2e7).fill(1))",
+        "Array.from({ length: 1e8 })",
+        "Array.from({ length: 1e8 }, (_, i) => 'x' + i).length",
+        "new Array(1e7).fill(0).map(String).join('').length",
+        "new Array(1e6).fill('abcdefghij').join('').repeat(20)",
+    ];
+    for half in shapes.chunks(8) {
+        bombs_in_one_vm(half);
+    }
+}
+
+/// Runs each bomb in a context of its own, in one Vm beside a bystander.
+fn bombs_in_one_vm(shapes: &[&str]) {
     let mut vm = Vm::builder().memory_limit(128 << 20).console(|_, _| {}).build().unwrap();
     let bystander = vm.create_context().unwrap();
     vm.run_in_context(&bystander, "var kept = 41").unwrap();
-    let ctx = vm.create_context().unwrap();
-    // (An array whose backing store doubles past the cap in one step, as
-    // `Array.from({ length: 1e8 })` does with no other allocation between,
-    // still ends in the cap's trap and a rebuilt Vm: the soft limit is
-    // seen at checkpoints, between allocations.)
-    let shapes = [
-        "Array.from({ length: 1e8 }, (_, i) => 'x' + i).length",
-        "new Array(1e7).fill(0).map(String).join('').length",
-    ];
-    for shape in shapes {
+    let baseline = guest_memory(&mut vm);
+    for &shape in shapes {
+        let ctx = vm.create_context().unwrap();
+        vm.run_in_context(&ctx, "var before = 'still here'").unwrap();
         let err = vm.run_in_context(&ctx, shape).unwrap_err();
         assert!(matches!(err, jsvm::Error::Js(_)), "{shape}: {err}");
         assert_eq!(err.code(), Some("ERR_VM_MEMORY_LIMIT"), "{shape}: {err}");
+        assert_eq!(vm.eval::<String>(&ctx, "before").unwrap(), "still here", "after {shape}");
         assert_eq!(vm.eval::<f64>(&bystander, "kept + 1").unwrap(), 42.0, "after {shape}");
     }
+    // Every stopped context is unreachable now: what they held is freed.
+    let after = guest_memory(&mut vm);
+    assert!(after < baseline + 4.0 * 1048576.0, "{baseline} -> {after} bytes");
+}
+
+/// The guest's live heap in bytes after a collection (`vm.measureMemory`
+/// with `execution: 'eager'`, from the main program).
+fn guest_memory(vm: &mut Vm) -> f64 {
+    let program = "import vm from 'node:vm';\n\
+        globalThis.measured = (await vm.measureMemory({ execution: 'eager' })).total.jsMemoryEstimate;";
+    vm.run_main(program, "measure.mjs", jsvm::ProgramKind::Module).unwrap();
+    let jsvm::Value::Number(bytes) = vm.run_main("measured", "read.js", jsvm::ProgramKind::Script).unwrap() else { panic!("not a number") };
+    bytes
 }
 
 /// Catastrophic backtracking under `jsvm run`, as a user meets it: the

@@ -45,11 +45,10 @@ const LOCAL_SCOPE: u32 = 0x8000_0000;
 pub fn interrupt_handler() -> bool {
     if crate::memory::over_limit() {
         boa_gc::force_collect();
-    }
-    if crate::memory::over_limit() {
-        let scope = SCOPES.with_borrow(|s| s.last().map_or(0, |(id, _)| *id));
-        PENDING.set(Some(Stop { scope, reason: StopReason::MemoryLimit }));
-        return true;
+        if crate::memory::still_over_limit() {
+            stop_for_memory();
+            return true;
+        }
     }
     match host::checkpoint() {
         Some(stop) => {
@@ -58,6 +57,28 @@ pub fn interrupt_handler() -> bool {
         }
         None => false,
     }
+}
+
+/// Installed as Boa's memory guard (the strings patch asks it before
+/// building a string): `false`, with the memory stop pending, when `bytes`
+/// do not fit under the limit even after a collection.
+pub fn memory_guard(bytes: usize) -> bool {
+    if crate::memory::allows(bytes) {
+        return true;
+    }
+    boa_gc::force_collect();
+    if crate::memory::allows(bytes) {
+        return true;
+    }
+    stop_for_memory();
+    false
+}
+
+/// Makes the innermost run's stop the memory limit's.
+fn stop_for_memory() {
+    crate::memory::stopped();
+    let scope = SCOPES.with_borrow(|s| s.last().map_or(0, |(id, _)| *id));
+    PENDING.set(Some(Stop { scope, reason: StopReason::MemoryLimit }));
 }
 
 /// Whether an error is the uncatchable unwinding of a stop.
