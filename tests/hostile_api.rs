@@ -78,14 +78,17 @@ fn handles_from_another_vm_are_refused_and_both_vms_go_on() {
 
 #[test]
 fn handles_from_a_lost_state_are_refused_and_the_rebuilt_vm_serves() {
-    let mut vm = Vm::builder().memory_limit(64 << 20).console(|_, _| {}).build().unwrap();
+    let mut vm = Vm::builder().fuel(false).console(|_, _| {}).build().unwrap();
     let ctx = vm.create_context().unwrap();
     let object = vm.context_object(&ctx).unwrap();
     let script = vm.compile_script("1", &ScriptOptions::default()).unwrap();
-    // One infallible allocation past the hard cap: the last line of defence.
-    let lost = vm.run_in_context(&ctx, "Array.from({ length: 1e8 }).length").unwrap_err();
+    // A native that never reaches a checkpoint (a naive search of 16 MiB):
+    // the forced stop, a trap, is the last line of defence.
+    let stuck = "var s = 'a'.repeat(2 ** 24); s.indexOf('a'.repeat(2 ** 14) + 'b')";
+    let options = RunOptions { timeout: Some(std::time::Duration::from_millis(50)), ..RunOptions::default() };
+    let lost = vm.run_in_context_with(&ctx, stuck, &options).unwrap_err();
     assert!(matches!(lost, Error::StateLost { .. }), "{lost}");
-    assert_eq!(lost.code(), Some("ERR_VM_MEMORY_LIMIT"));
+    assert_eq!(lost.code(), Some("ERR_SCRIPT_EXECUTION_TIMEOUT"));
     assert!(matches!(vm.run_in_context(&ctx, "1"), Err(Error::Stale { what: "context" })));
     assert!(matches!(vm.get(&object, "x"), Err(Error::Stale { what: "object" })));
     assert!(matches!(vm.run_script(&script, &ctx, &RunOptions::default()), Err(Error::Stale { .. })));

@@ -222,12 +222,14 @@ fn main_program_modules_import_node_vm() {
 
 #[test]
 fn a_trap_rebuilds_the_vm_and_stales_old_handles() {
-    let mut vm = Vm::builder().memory_limit(64 << 20).console(|_, _| {}).build().unwrap();
+    let mut vm = Vm::builder().fuel(false).console(|_, _| {}).build().unwrap();
     let ctx = vm.create_context().unwrap();
     vm.run_in_context(&ctx, "var kept = 1").unwrap();
-    // An array whose backing store doubles past the hard memory cap in one
-    // (infallible) allocation is a trap.
-    let err = vm.run_in_context(&ctx, "Array.from({ length: 1e8 }).length").unwrap_err();
+    // A native that never reaches a checkpoint (a naive search of 16 MiB)
+    // is stopped by force: a trap.
+    let stuck = "var s = 'a'.repeat(2 ** 24); s.indexOf('a'.repeat(2 ** 14) + 'b')";
+    let options = jsvm::RunOptions { timeout: Some(std::time::Duration::from_millis(50)), ..Default::default() };
+    let err = vm.run_in_context_with(&ctx, stuck, &options).unwrap_err();
     assert!(matches!(err, Error::StateLost { .. }), "{err}");
     let stale = vm.run_in_context(&ctx, "kept").unwrap_err();
     assert!(matches!(stale, Error::Stale { what: "context" }), "{stale}");

@@ -60,7 +60,8 @@ fn charged(size: usize) -> usize {
     (size.saturating_add(4 + 15) & !15).max(16)
 }
 
-/// Ends the watch on the buffer at `ptr`, if any (freed or moved).
+/// Ends the watch on the buffer at `ptr`, if any (freed or moved; only
+/// blocks of at least [`LARGE`] bytes are ever watched).
 fn forget_growing(ptr: *mut u8) {
     for slot in 0..WATCHED {
         if GROWING_AT[slot].load(Ordering::Relaxed) == ptr as usize {
@@ -117,8 +118,8 @@ unsafe impl GlobalAlloc for CountingAllocator {
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         unsafe { System.dealloc(ptr, layout) };
-        forget_growing(ptr);
         if layout.size() >= LARGE / 2 {
+            forget_growing(ptr);
             let last = LAST_LARGE_AT.load(Ordering::Relaxed);
             let last_size = LAST_LARGE_SIZE.load(Ordering::Relaxed);
             if last == ptr as usize {
@@ -138,7 +139,9 @@ unsafe impl GlobalAlloc for CountingAllocator {
         let new = unsafe { System.realloc(ptr, layout, new_size) };
         if !new.is_null() {
             LIVE_BYTES.fetch_sub(charged(layout.size()), Ordering::Relaxed);
-            forget_growing(ptr);
+            if layout.size() >= LARGE {
+                forget_growing(ptr);
+            }
             grew(charged(new_size));
             if new_size >= LARGE && new_size > layout.size() {
                 watch_growth(new as usize, new_size);
