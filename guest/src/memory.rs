@@ -31,8 +31,8 @@ static GROWING_AT: [AtomicUsize; WATCHED] = [const { AtomicUsize::new(0) }; WATC
 const WATCHED: usize = 4;
 /// Whether a run was stopped while the watched buffers could not double:
 /// they stop no further run until one grows again (the runs after may
-/// still read what they hold; one that makes a buffer grow past what is
-/// left ends in the host's trap, the last line of defence).
+/// still read what they hold; one that makes a buffer grow again is
+/// watched anew, and stopped by the live count or that watch).
 static GROWING_REPORTED: AtomicBool = AtomicBool::new(false);
 /// Set by a memory stop while what the stopped run left reachable keeps
 /// the heap near the limit: the runs around it get [`grace`] more bytes to
@@ -40,8 +40,8 @@ static GROWING_REPORTED: AtomicBool = AtomicBool::new(false);
 /// stopped too. Cleared when the live heap is back under the limit by as
 /// much again (so a heap that hovers at the limit keeps it).
 static IN_GRACE: AtomicBool = AtomicBool::new(false);
-/// Reallocations smaller than this are never predicted to double past the
-/// limit (a checkpoint follows soon enough).
+/// Buffers smaller than this are never watched (a checkpoint follows
+/// before many of them can add up).
 const LARGE: usize = 1 << 20;
 
 /// Counts `size` more live bytes; past the limit, asks for a stop check.
