@@ -44,10 +44,12 @@ static IN_GRACE: AtomicBool = AtomicBool::new(false);
 /// before many of them can add up).
 const LARGE: usize = 1 << 20;
 
-/// Counts `size` more live bytes; past the limit, asks for a stop check.
+/// Counts `size` more live bytes; past the line where runs stop, asks for
+/// a stop check (past the limit alone, during a grace, every allocation
+/// would ask one).
 fn grew(size: usize) {
     let live = LIVE_BYTES.fetch_add(size, Ordering::Relaxed) + size;
-    if live > LIMIT.load(Ordering::Relaxed) {
+    if live > stop_line() {
         boa_engine::vm::poll_interrupt_soon();
     }
 }
@@ -233,8 +235,12 @@ pub fn stopped() {
     GROWING_REPORTED.store(true, Ordering::Relaxed);
 }
 
-/// Whether `bytes` more fit under the limit, and in the heap as it is.
+/// Whether `bytes` more fit under the limit, and in the heap as it is
+/// (always, without a limit: no block is tried then).
 pub fn allows(bytes: usize) -> bool {
+    if LIMIT.load(Ordering::Relaxed) == usize::MAX {
+        return true;
+    }
     live_bytes().saturating_add(bytes) <= stop_line() && can_allocate(bytes)
 }
 
