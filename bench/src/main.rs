@@ -141,11 +141,34 @@ fn quiet(fuel: bool) -> Vm {
     Vm::builder().fuel(fuel).console(|_, _| {}).build().unwrap()
 }
 
+/// Runs every section, or the one named by the first argument (`api`,
+/// `cpu`, `timeouts` or `fresh`).
 fn main() -> anyhow::Result<()> {
+    let only = std::env::args().nth(1);
+    let wanted = |section: &str| only.as_deref().is_none_or(|only| only == section);
     let start = Instant::now();
     let mut vm = quiet(false);
     let first_vm = start.elapsed();
 
+    if wanted("api") {
+        api_costs(&mut vm, first_vm)?;
+    }
+    if wanted("cpu") {
+        cpu_bound(&mut vm)?;
+    }
+    if wanted("timeouts") {
+        timeouts(&mut vm);
+    }
+    if wanted("fresh") {
+        fresh::first_timeouts()?;
+        println!();
+        fresh::context_churn()?;
+    }
+    Ok(())
+}
+
+/// What the API's calls cost, the first Vm's load included.
+fn api_costs(vm: &mut Vm, first_vm: Duration) -> anyhow::Result<()> {
     println!("jsvm API costs (median)");
     println!("  first Vm (engine load + instantiate) {}", fmt(first_vm));
     // A new Vm is ready only after its first call, which builds the guest's
@@ -161,8 +184,12 @@ fn main() -> anyhow::Result<()> {
     println!("  runInContext('1 + 1')                {}", fmt(time(500, || vm.run_in_context(&ctx, "1 + 1").unwrap())));
     let mut native = boa_engine::Context::default();
     println!("  native Boa eval('1 + 1')             {}", fmt(time(500, || native.eval(boa_engine::Source::from_bytes("1 + 1")).unwrap())));
-
     println!();
+    Ok(())
+}
+
+/// The CPU-bound workloads: native Boa, patched Boa, the component.
+fn cpu_bound(vm: &mut Vm) -> anyhow::Result<()> {
     println!("CPU-bound scripts, each run in a fresh context/Context. Overheads are the median of");
     println!("{ROUNDS} paired ratios, the two sides of a pair run back to back (robust to drift);");
     println!("native Boa runs in a fresh process per run (bench/src/bin/native_profile.rs).");
@@ -173,9 +200,9 @@ fn main() -> anyhow::Result<()> {
     let mut fuel_vm = quiet(true);
     for (name, code) in WORKLOADS {
         let expected = native_plain(code);
-        anyhow::ensure!(native_patched(code) == expected && in_vm(&mut vm, code) == expected && in_vm(&mut fuel_vm, code) == expected, "{name}: results differ");
+        anyhow::ensure!(native_patched(code) == expected && in_vm(vm, code) == expected && in_vm(&mut fuel_vm, code) == expected, "{name}: results differ");
         let (plain, patched, check) = paired_processes(code);
-        let (epoch, fuel, fuel_cost) = paired(|| in_vm(&mut vm, code), || in_vm(&mut fuel_vm, code));
+        let (epoch, fuel, fuel_cost) = paired(|| in_vm(vm, code), || in_vm(&mut fuel_vm, code));
         println!(
             "  {:<15} {:>10} {:>10} {:>+6.1}% {:>11} {:>10} {:>+6.1}% {:>6.2}x",
             name,
@@ -189,6 +216,12 @@ fn main() -> anyhow::Result<()> {
         );
     }
     println!();
+    Ok(())
+}
+
+/// How close a timeout's stop comes to what was asked, by both clocks.
+fn timeouts(vm: &mut Vm) {
+    let mut fuel_vm = quiet(true);
     println!("Timeout precision: actual ms for a requested timeout (median of 5)");
     println!("  {:<18} {:>6} {:>14} {:>14}", "runaway", "asked", "CPU clock", "wall clock");
     for (name, code) in RUNAWAYS {
@@ -202,13 +235,9 @@ fn main() -> anyhow::Result<()> {
                 })
             };
             let fuel = measure(&mut fuel_vm);
-            let wall = measure(&mut vm);
+            let wall = measure(vm);
             println!("  {:<18} {:>6} {:>9.1} ({:>+4.0}%) {:>7.1} ({:>+4.0}%)", name, asked, ms(fuel), (ms(fuel) / asked as f64 - 1.0) * 100.0, ms(wall), (ms(wall) / asked as f64 - 1.0) * 100.0);
         }
     }
     println!();
-    fresh::first_timeouts()?;
-    println!();
-    fresh::context_churn()?;
-    Ok(())
 }

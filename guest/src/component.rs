@@ -42,6 +42,7 @@ fn new_context() -> Context {
         .host_hooks(hooks())
         .job_executor(Rc::new(crate::jobs::Jobs::new()))
         .module_loader(Rc::new(crate::modules::Loader))
+        .clock(Rc::new(crate::performance::LazyClock))
         .build()
         .expect("the Boa context builds");
     context.set_interrupt_handler(Some(limits::interrupt_handler), limits::CHECK_INTERVAL);
@@ -83,6 +84,7 @@ pub fn with_context<T>(f: impl FnOnce(&mut Context) -> T) -> T {
         // function calls back into JavaScript.
         return f(unsafe { &mut *lent });
     }
+    crate::performance::start();
     CONTEXT.with_borrow_mut(|slot| f(slot.get_or_insert_with(new_context)))
 }
 
@@ -327,6 +329,21 @@ impl GuestScript for VmScript {
             let value = self.script.get(js_string!("sourceMapURL"), context).ok()?;
             value.as_string().map(|s| s.to_std_string_lossy())
         })
+    }
+}
+
+impl crate::Guest for Component {
+    /// Builds the engine and the node:vm layer. host/build runs this once,
+    /// under wasmtime-wizer, and snapshots the guest after it: every Vm
+    /// starts from that snapshot, ready, and its first call costs what any
+    /// call costs. It calls no host import (the snapshot cannot hold one).
+    /// The export stays in the built component; later calls do nothing.
+    fn wizer_initialize() {
+        if CONTEXT.with_borrow(Option::is_some) {
+            return;
+        }
+        limits::without_host(|| CONTEXT.with_borrow_mut(|slot| *slot = Some(new_context())));
+        boa_gc::force_collect();
     }
 }
 

@@ -26,7 +26,7 @@ mod stack;
 mod values;
 
 wit_bindgen::generate!({
-    world: "jsvm",
+    world: "jsvm-preinit",
     path: "../wit",
 });
 

@@ -32,6 +32,17 @@ thread_local! {
     /// never hears of: the memory limit stops the innermost run.
     static SCOPES: std::cell::RefCell<Vec<(u32, Option<u32>)>> = const { std::cell::RefCell::new(Vec::new()) };
     static NEXT_LOCAL: Cell<u32> = const { Cell::new(LOCAL_SCOPE) };
+    /// False while the guest is pre-initialised at build time, when there
+    /// is no host to ask.
+    static HOST_CHECKS: Cell<bool> = const { Cell::new(true) };
+}
+
+/// Runs `f` with the checkpoint's host call off (pre-initialisation).
+pub fn without_host<T>(f: impl FnOnce() -> T) -> T {
+    HOST_CHECKS.set(false);
+    let result = f();
+    HOST_CHECKS.set(true);
+    result
 }
 
 /// The first id of the guest's own scopes (host ids stay below it).
@@ -49,6 +60,9 @@ pub fn interrupt_handler() -> bool {
             stop_for_memory();
             return true;
         }
+    }
+    if !HOST_CHECKS.get() {
+        return false;
     }
     match host::checkpoint() {
         Some(stop) => {

@@ -5,6 +5,7 @@
 //! and applies the project's patches to pinned crates first (`crate_patches`).
 
 mod crate_patches;
+mod preinit;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -30,11 +31,11 @@ fn main() -> anyhow::Result<()> {
     ensure_target()?;
     crate_patches::prepare(&root, &out)?;
     let wasm = build_guest(&root, &guest)?;
-    std::fs::copy(&wasm, out.join("jsvm.wasm")).context("copying the guest component")?;
+    let component = preinit::preinitialize(&std::fs::read(&wasm)?).context("pre-initialising the guest")?;
+    std::fs::write(out.join("jsvm.wasm"), &component).context("writing the guest component")?;
     // For tests and tools that need the component itself (the jco build).
     println!("cargo:rustc-env=JSVM_GUEST_WASM={}", out.join("jsvm.wasm").display());
 
-    let component = std::fs::read(&wasm)?;
     for (fuel, file) in VARIANTS {
         let engine = wasmtime::Engine::new(&engine_config(fuel)).map_err(|e| anyhow::anyhow!("{e:#}"))?;
         let precompiled = engine
