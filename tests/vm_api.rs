@@ -351,3 +351,34 @@ fn value_bytes(value: Value) -> jsvm::Bytes {
         other => panic!("expected bytes, got {other:?}"),
     }
 }
+
+/// Every Vm starts from the guest pre-initialised at build time
+/// (host/build/preinit.rs), but what must differ per Vm does: `Math.random`
+/// is seeded on first use, and the clocks start at the Vm's first call, not
+/// when the snapshot was taken.
+#[test]
+fn vms_from_the_pre_initialised_guest_have_their_own_random_and_clocks() {
+    let randoms: Vec<String> = (0..2)
+        .map(|_| {
+            let mut vm = Vm::new().unwrap();
+            let ctx = vm.create_context().unwrap();
+            vm.eval(&ctx, "String([Math.random(), Math.random()])").unwrap()
+        })
+        .collect();
+    assert_ne!(randoms[0], randoms[1]);
+
+    let mut vm = Vm::builder().console(|_, _| {}).build().unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let host_now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as f64;
+    let readings = vm.run_main("[performance.now(), performance.timeOrigin, Date.now()]", "clocks.js", ProgramKind::Script).unwrap();
+    let [since_start, origin, date] = [0, 1, 2].map(|i| match &readings {
+        Value::Object(array) => match vm.get(array, &i.to_string()).unwrap() {
+            Value::Number(n) => n,
+            other => panic!("reading {i}: {other:?}"),
+        },
+        other => panic!("{other:?}"),
+    });
+    assert!((0.0..250.0).contains(&since_start), "performance.now() at the first call: {since_start} ms");
+    assert!((origin - host_now).abs() < 250.0, "timeOrigin {origin} vs the host's {host_now}");
+    assert!((date - host_now).abs() < 1_000.0, "Date.now() {date} vs the host's {host_now}");
+}
