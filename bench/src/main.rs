@@ -49,13 +49,17 @@ fn median(mut samples: Vec<Duration>) -> Duration {
     samples[samples.len() / 2]
 }
 
+/// The median time of `runs` calls of `f`; what `f` returns is dropped
+/// after the clock stops.
 fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
     median(
         (0..runs)
             .map(|_| {
                 let start = Instant::now();
-                std::hint::black_box(f());
-                start.elapsed()
+                let value = std::hint::black_box(f());
+                let elapsed = start.elapsed();
+                drop(value);
+                elapsed
             })
             .collect(),
     )
@@ -176,9 +180,11 @@ fn api_costs(vm: &mut Vm, first_vm: Duration) -> anyhow::Result<()> {
     let ready = || {
         let mut vm = quiet(false);
         let ctx = vm.create_context().unwrap();
-        vm.eval::<f64>(&ctx, "1 + 1").unwrap()
+        vm.eval::<f64>(&ctx, "1 + 1").unwrap();
+        vm
     };
     println!("  new Vm ready (first call included)   {}", fmt(time(20, ready)));
+    println!("    of which the instantiation         {}", fmt(time(20, || quiet(false))));
     println!("  createContext                        {}", fmt(time(200, || vm.create_context().unwrap())));
     let ctx = vm.create_context()?;
     println!("  runInContext('1 + 1')                {}", fmt(time(500, || vm.run_in_context(&ctx, "1 + 1").unwrap())));

@@ -3,12 +3,13 @@
 //!
 //! The guest is compiled by Cranelift at build time (host/build) for the
 //! settings in `engine_config.rs`; here it is only deserialized, which takes
-//! milliseconds instead of the seconds a compile takes.
+//! a millisecond instead of the seconds a compile takes (its code runs
+//! where it lies in the executable: `code_in_place`).
 
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use wasmtime::component::{Component, HasSelf, Linker};
+use wasmtime::component::{HasSelf, Linker};
 use wasmtime::{Engine, StoreContextMut};
 
 use crate::bindings::JsvmPre;
@@ -17,9 +18,18 @@ use crate::host_state::HostState;
 
 include!("engine_config.rs");
 
-/// The guest component precompiled for each variant of `engine_config`.
-static PRECOMPILED_FUEL: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/jsvm-fuel.cwasm"));
-static PRECOMPILED_WALL: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/jsvm-wall.cwasm"));
+/// The alignment of the embedded artifacts: a page on every platform
+/// (Linux on aarch64 may use 64 KiB pages).
+pub(crate) const ALIGNMENT: usize = 64 << 10;
+
+/// A `T` at a page boundary.
+#[repr(C, align(65536))]
+struct PageAligned<T: ?Sized>(T);
+
+/// The guest component precompiled for each variant of `engine_config`,
+/// page-aligned so that its code runs in place on Unix (`code_in_place`).
+static PRECOMPILED_FUEL: &PageAligned<[u8]> = &PageAligned(*include_bytes!(concat!(env!("OUT_DIR"), "/jsvm-fuel.cwasm")));
+static PRECOMPILED_WALL: &PageAligned<[u8]> = &PageAligned(*include_bytes!(concat!(env!("OUT_DIR"), "/jsvm-wall.cwasm")));
 
 /// How often the epoch ticks: the granularity of forced stops.
 const EPOCH_TICK: Duration = Duration::from_millis(5);
@@ -34,11 +44,25 @@ static FUEL: OnceLock<Result<Shared, String>> = OnceLock::new();
 static WALL: OnceLock<Result<Shared, String>> = OnceLock::new();
 
 fn load(fuel: bool) -> wasmtime::Result<Shared> {
-    let engine = Engine::new(&engine_config(fuel))?;
-    let bytes = if fuel { PRECOMPILED_FUEL } else { PRECOMPILED_WALL };
-    // SAFETY: the bytes were produced by `Engine::precompile_component` of
-    // this same wasmtime version and configuration, in host/build.
-    let component = unsafe { Component::deserialize(&engine, bytes)? };
+    let bytes: &'static [u8] = if fuel { &PRECOMPILED_FUEL.0 } else { &PRECOMPILED_WALL.0 };
+    #[cfg(unix)]
+    let (engine, component) = {
+        let mut config = engine_config(fuel);
+        crate::code_in_place::configure(&mut config);
+        let engine = Engine::new(&config)?;
+        // SAFETY: the bytes were produced by `Engine::precompile_component`
+        // of this same wasmtime version and configuration, in host/build,
+        // and are a page-aligned static.
+        let component = unsafe { crate::code_in_place::deserialize(&engine, bytes)? };
+        (engine, component)
+    };
+    #[cfg(not(unix))]
+    let (engine, component) = {
+        let engine = Engine::new(&engine_config(fuel))?;
+        // SAFETY: as above; here the code is copied.
+        let component = unsafe { wasmtime::component::Component::deserialize(&engine, bytes)? };
+        (engine, component)
+    };
     let mut linker = Linker::<HostState>::new(&engine);
     wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
     crate::bindings::Jsvm::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)?;

@@ -25,6 +25,8 @@
 //! thread with at least 2 MiB of stack (Rust's default for spawned threads).
 
 mod bindings;
+#[cfg(unix)]
+mod code_in_place;
 mod engine;
 mod error;
 mod host_state;
