@@ -214,3 +214,50 @@ fn performance_now_measures_below_a_millisecond_in_the_main_program() {
     );
     same_as_node(dir.path(), "clock.mjs");
 }
+
+/// `script.runInContext(ctx)` and `vm.runInContext(code, ctx)` of a source
+/// that ran before take a path in Rust (guest/src/fast_run.rs); every other
+/// call takes the JavaScript layer's. Both must behave as Node: the same
+/// values, errors with the `displayErrors` arrow, Node's argument errors,
+/// timeouts, state kept per context, the methods' names and lengths.
+#[test]
+fn the_fast_run_paths_behave_as_node() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "fast.mjs",
+        r#"import vm from 'node:vm';
+const a = vm.createContext({ n: 0 });
+const b = vm.createContext({ n: 100 });
+const inc = new vm.Script('n += 1');
+for (let i = 0; i < 3; i++) { inc.runInContext(a); inc.runInContext(b); }
+for (let i = 0; i < 3; i++) { vm.runInContext('n += 10', a); vm.runInContext('n += 10', b); }
+console.log(a.n, b.n, vm.runInContext('n', a), vm.runInContext('n', b));
+const plain = vm.createContext(vm.constants.DONT_CONTEXTIFY);
+for (let i = 0; i < 2; i++) console.log(vm.runInContext('var k = (globalThis.k ?? 0) + 1; k', plain));
+const thrower = new vm.Script('null.x', { filename: 'thrower.js' });
+for (const run of [() => thrower.runInContext(a), () => thrower.runInContext(a),
+                   () => vm.runInContext('undefinedName + 1', a), () => vm.runInContext('undefinedName + 1', a),
+                   () => vm.runInContext('x = null.x', b), () => vm.runInContext('x = null.x', b)]) {
+  try { run(); } catch (e) {
+    console.log(e.name, e instanceof Error, e.stack.split('\n').slice(0, 3).join(' | ').replace(/file:\/\/\S+/g, 'FILE'));
+  }
+}
+for (const bad of [() => inc.runInContext({}), () => inc.runInContext(null), () => vm.runInContext('n', {}),
+                   () => vm.runInContext('n', a, { timeout: -1 }), () => vm.Script.prototype.runInContext.call({}, a)]) {
+  try { bad(); console.log('no error'); } catch (e) { console.log(e.name, e.code, e.message); }
+}
+const spin = new vm.Script('for (;;) {}');
+for (const run of [() => spin.runInContext(a, { timeout: 20 }), () => vm.runInContext('for (;;) {}', a, { timeout: 20 })]) {
+  try { run(); } catch (e) { console.log(e.code, e.message); }
+}
+console.log(vm.runInContext('n', a), inc.runInContext(a));
+console.log(vm.Script.prototype.runInContext.name, vm.Script.prototype.runInContext.length,
+            vm.runInContext.name, vm.runInContext.length,
+            Object.getOwnPropertyDescriptor(vm.Script.prototype, 'runInContext').enumerable);
+const later = vm.createContext({});
+console.log(vm.runInContext('typeof n', later), inc.runInContext(vm.createContext({ n: -1 })));
+"#,
+    );
+    same_as_node(dir.path(), "fast.mjs");
+}

@@ -382,3 +382,49 @@ fn vms_from_the_pre_initialised_guest_have_their_own_random_and_clocks() {
     assert!((origin - host_now).abs() < 250.0, "timeOrigin {origin} vs the host's {host_now}");
     assert!((date - host_now).abs() < 1_000.0, "Date.now() {date} vs the host's {host_now}");
 }
+
+/// A source run before, and a compiled Script, run through the guest's
+/// fast path (guest/src/fast_run.rs): the second run of each must give
+/// what the first (through the node:vm layer) gave — values, errors with
+/// their decorated stacks, file names, timeouts — and options the layer
+/// rejects are still rejected.
+#[test]
+fn repeated_runs_give_what_the_first_run_gave() {
+    let mut vm = Vm::builder().console(|_, _| {}).build().unwrap();
+    let ctx = vm.create_context().unwrap();
+    vm.run_in_context(&ctx, "var n = 0").unwrap();
+    let counts: Vec<f64> = (0..3).map(|_| vm.eval(&ctx, "n += 1").unwrap()).collect();
+    assert_eq!(counts, [1.0, 2.0, 3.0]);
+
+    let named = RunOptions { filename: Some("named.js".into()), ..RunOptions::default() };
+    let errors: Vec<JsException> = (0..2)
+        .map(|_| vm.run_in_context_with(&ctx, "null.x", &named).unwrap_err().as_js().unwrap().clone())
+        .collect();
+    assert_eq!(errors[0].name, "TypeError");
+    assert_eq!((&errors[0].message, &errors[0].stack), (&errors[1].message, &errors[1].stack));
+    assert!(errors[1].stack.starts_with("named.js:1\nnull.x\n"), "{}", errors[1].stack);
+    let quiet = RunOptions { display_errors: false, ..named.clone() };
+    let undecorated = vm.run_in_context_with(&ctx, "null.x", &quiet).unwrap_err();
+    assert!(undecorated.as_js().unwrap().stack.starts_with("TypeError"), "{}", undecorated.as_js().unwrap().stack);
+
+    let script = vm.compile_script("n += 10", &ScriptOptions::default()).unwrap();
+    let other = vm.create_context().unwrap();
+    vm.run_in_context(&other, "var n = 100").unwrap();
+    for (context, expected) in [(&ctx, 13.0), (&other, 110.0), (&ctx, 23.0), (&other, 120.0)] {
+        let value = vm.run_script(&script, context, &RunOptions::default()).unwrap();
+        assert!(matches!(value, Value::Number(n) if n == expected), "{value:?}");
+    }
+
+    let spin = vm.compile_script("for (;;) {}", &ScriptOptions::default()).unwrap();
+    let timeout = RunOptions { timeout: Some(Duration::from_millis(20)), ..RunOptions::default() };
+    for _ in 0..2 {
+        let err = vm.run_script(&spin, &ctx, &timeout).unwrap_err();
+        assert_eq!(err.code(), Some("ERR_SCRIPT_EXECUTION_TIMEOUT"), "{err}");
+        let err = vm.run_in_context_with(&ctx, "for (;;) {}", &timeout).unwrap_err();
+        assert_eq!(err.code(), Some("ERR_SCRIPT_EXECUTION_TIMEOUT"), "{err}");
+    }
+    let zero = RunOptions { timeout: Some(Duration::ZERO), ..RunOptions::default() };
+    assert_eq!(vm.run_in_context_with(&ctx, "n", &zero).unwrap_err().code(), Some("ERR_OUT_OF_RANGE"));
+    assert_eq!(vm.run_script(&script, &ctx, &zero).unwrap_err().code(), Some("ERR_OUT_OF_RANGE"));
+    assert!(matches!(vm.run_in_context(&ctx, "n").unwrap(), Value::Number(23.0)));
+}

@@ -25,7 +25,7 @@ const SOURCE: &str = concat!(
     include_str!("js/host.js"),
     include_str!("js/modules.js"),
     include_str!("js/vm.js"),
-    "\nreturn { vm, console, hostObject, hostObjectId, realmOf, inspect, moduleHooks, hostError, useHostGlobal, program: { uncaughtReport, syntaxReport, setMainScript, mainProgramRuns } };\n})",
+    "\nreturn { vm, console, hostObject, hostObjectId, realmOf, inspect, moduleHooks, hostError, useHostGlobal, fast, program: { uncaughtReport, syntaxReport, setMainScript, mainProgramRuns } };\n})",
 );
 
 /// What the bootstrap hands back to Rust.
@@ -92,6 +92,7 @@ pub fn install(context: &mut Context) -> JsResult<()> {
     let host_error = JsFunction::from_object(get_object("hostError", context)?).expect("hostError is a function");
     let use_host_global = JsFunction::from_object(get_object("useHostGlobal", context)?).expect("useHostGlobal is a function");
     let program = get_object("program", context)?;
+    crate::fast_run::install(&get_object("fast", context)?, context)?;
     context.global_object().set(js_string!("console"), console, true, context)?;
     crate::performance::install(context)?;
     values::add_main_prototypes(

@@ -19,7 +19,7 @@ use boa_engine::optimizer::OptimizerOptions;
 
 use crate::hooks::Hooks;
 use crate::jsvm::vm::types::{JsError as WitError, PropertyDescriptor, Value};
-use crate::{bootstrap, errors, host_modules, limits, main_program, values};
+use crate::{bootstrap, errors, fast_run, host_modules, limits, main_program, values};
 
 /// Frames of JavaScript recursion before `Maximum call stack size exceeded`.
 const RECURSION_LIMIT: usize = 2_000;
@@ -165,6 +165,16 @@ fn run_options(options: &RunOptions, filename: Option<String>, context: &mut Con
     )
 }
 
+/// The run options as the fast paths take them, when they need no
+/// validation (a timeout of 0 is Node's ERR_OUT_OF_RANGE: the layer says so).
+fn fast_limits(options: &RunOptions) -> Option<fast_run::Limits> {
+    (options.timeout_ms != Some(0)).then_some(fast_run::Limits {
+        timeout_ms: options.timeout_ms,
+        break_on_sigint: options.break_on_sigint,
+        display_errors: options.display_errors,
+    })
+}
+
 fn call_vm(name: &str, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
     bootstrap::vm_function(name, context)?.call(&JsValue::undefined(), args, context)
 }
@@ -251,12 +261,17 @@ impl GuestContext for VmContext {
 
     fn run(&self, code: String, filename: Option<String>, options: RunOptions) -> Result<Value, WitError> {
         run(|context| {
+            let code = JsString::from(code.as_str());
+            if let Some(limits) = fast_limits(&options) {
+                let filename = filename.as_deref().map(JsString::from);
+                if let Some(result) = fast_run::run_source(&code, filename.as_ref(), &self.object, limits, context)? {
+                    return Ok(values::to_wit(&result?, context));
+                }
+            }
             let options = run_options(&options, filename, context)?;
-            let result = call_vm(
-                "runInContext",
-                &[JsString::from(code.as_str()).into(), self.object.clone().into(), options.into()],
-                context,
-            )?;
+            let (run_in_context, _) = fast_run::slow_paths();
+            let args = [code.into(), self.object.clone().into(), options.into()];
+            let result = run_in_context.call(&JsValue::undefined(), &args, context)?;
             Ok(values::to_wit(&result, context))
         })
     }
@@ -295,8 +310,14 @@ impl GuestScript for VmScript {
     fn run_in_context(&self, target: ContextBorrow<'_>, options: RunOptions) -> Result<Value, WitError> {
         let target = target.get::<VmContext>().object.clone();
         run(|context| {
+            if let Some(limits) = fast_limits(&options)
+                && let Some(result) = fast_run::run_script(&self.script, &target, limits, context)?
+            {
+                return Ok(values::to_wit(&result?, context));
+            }
             let options = run_options(&options, None, context)?;
-            let result = method(&self.script, "runInContext", &[target.into(), options.into()], context)?;
+            let (_, run_in_context) = fast_run::slow_paths();
+            let result = run_in_context.call(&self.script.clone().into(), &[target.into(), options.into()], context)?;
             Ok(values::to_wit(&result, context))
         })
     }

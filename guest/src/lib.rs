@@ -8,8 +8,9 @@
 
 mod bootstrap;
 mod bytes;
-mod errors;
 mod component;
+mod errors;
+mod fast_run;
 mod contextify;
 mod hooks;
 mod host_modules;

@@ -31,7 +31,7 @@ pub const ENGINE_VERSION: &str = concat!("boa_engine 0.22.0; jsvm ", env!("CARGO
 /// Builds the `native` object given to the bootstrap.
 pub fn make(context: &mut Context) -> JsResult<JsObject> {
     let main_realm = JsObject::from_proto_and_data(None, RealmBox(context.realm().clone()));
-    let functions: [(&str, usize, fn(&JsValue, &[JsValue], &mut Context) -> JsResult<JsValue>); 19] = [
+    let functions: [(&str, usize, fn(&JsValue, &[JsValue], &mut Context) -> JsResult<JsValue>); 21] = [
         ("contextify", 2, contextify),
         ("createRealm", 4, create_realm),
         ("checkScript", 1, check_script),
@@ -51,6 +51,8 @@ pub fn make(context: &mut Context) -> JsResult<JsObject> {
         ("gc", 0, gc),
         ("realmShims", 4, crate::shims::realm_shims),
         ("promiseState", 1, promise_state),
+        ("fastScriptRunInContext", 1, crate::fast_run::script_run_in_context),
+        ("fastRunInContext", 1, crate::fast_run::run_in_context),
     ];
     let mut init = ObjectInitializer::new(context);
     init.property(js_string!("mainRealm"), main_realm, Attribute::READONLY)
@@ -150,7 +152,7 @@ fn check_script(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResul
 }
 
 /// `compileScript(realm, code, filename, lineOffset, columnOffset, record)` → compiled script.
-fn compile_script(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
+pub(crate) fn compile_script(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
     let realm = realm_arg(args.get_or_undefined(0))?;
     let code = string_arg(args, 1, context)?;
     let filename = string_arg(args, 2, context)?;
@@ -167,7 +169,7 @@ fn compile_script(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsRes
 ///
 /// `timeout` is in ms (-1: none). The run's limits cover the script and,
 /// with `afterEvaluate`, the promise jobs it queued in its context.
-fn run_script(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
+pub(crate) fn run_script(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
     let script = args
         .get_or_undefined(0)
         .as_object()

@@ -45,23 +45,33 @@ static WALL: OnceLock<Result<Shared, String>> = OnceLock::new();
 
 fn load(fuel: bool) -> wasmtime::Result<Shared> {
     let bytes: &'static [u8] = if fuel { &PRECOMPILED_FUEL.0 } else { &PRECOMPILED_WALL.0 };
+    let mut config = engine_config(fuel);
+    // For profiling the guest with `perf` (BENCHMARKS.md, "Profiling"):
+    // wasmtime writes /tmp/perf-<pid>.map naming the guest's functions in a
+    // copy of its code (perf names code inside the executable by the
+    // executable's own symbols).
+    let perf_map = std::env::var_os("JSVM_PERF_MAP").is_some();
+    if perf_map {
+        config.profiler(wasmtime::ProfilingStrategy::PerfMap);
+    }
+    let in_place = cfg!(unix) && !perf_map;
     #[cfg(unix)]
-    let (engine, component) = {
-        let mut config = engine_config(fuel);
+    if in_place {
         crate::code_in_place::configure(&mut config);
-        let engine = Engine::new(&config)?;
-        // SAFETY: the bytes were produced by `Engine::precompile_component`
-        // of this same wasmtime version and configuration, in host/build,
-        // and are a page-aligned static.
-        let component = unsafe { crate::code_in_place::deserialize(&engine, bytes)? };
-        (engine, component)
-    };
-    #[cfg(not(unix))]
-    let (engine, component) = {
-        let engine = Engine::new(&engine_config(fuel))?;
-        // SAFETY: as above; here the code is copied.
-        let component = unsafe { wasmtime::component::Component::deserialize(&engine, bytes)? };
-        (engine, component)
+    }
+    let engine = Engine::new(&config)?;
+    // SAFETY: the bytes were produced by `Engine::precompile_component` of
+    // this same wasmtime version and configuration, in host/build, and are
+    // a page-aligned static that nothing writes.
+    let component = unsafe {
+        #[cfg(unix)]
+        if in_place {
+            crate::code_in_place::deserialize(&engine, bytes)?
+        } else {
+            wasmtime::component::Component::deserialize(&engine, bytes)?
+        }
+        #[cfg(not(unix))]
+        wasmtime::component::Component::deserialize(&engine, bytes)?
     };
     let mut linker = Linker::<HostState>::new(&engine);
     wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;

@@ -36,13 +36,18 @@ function setMainScript(filename) {
 /**
  * Boa's frames as V8 prints them: top-level code (Boa's `<main> (file:l:c)`)
  * as `file:l:c`; no frame for code without a source position (a derived
- * class's implicit constructor) or for the engine's nameless natives.
+ * class's implicit constructor) or for the engine's nameless natives. The
+ * run path's own frames are dropped, so a run through the layer reads as
+ * one through the fast path (guest/src/fast_run.rs), whose only frame is
+ * `runInContext (native)`.
  */
 function nodeFrames(frames) {
   return frames
     .split('\n')
     .filter((line) => line !== '' && !/^\s+at (codedError|hostError|apply|construct|get|set) \(node:internal\/vm:/.test(line)
       && !/^\s+at host\w+ \(native\)$/.test(line)
+      && !/^\s+at (runScriptIn|runInContext|runInNewContext|runInThisContext) \(node:internal\/vm:/.test(line)
+      && !/^\s+at runScript \(native\)$/.test(line)
       && !/:\?:\?\)$/.test(line) && !/^\s+at\s+\(native\)$/.test(line))
     .map((line) => line.replace(/^(\s+at )<main> \((.*)\)$/, (_, at, where) => (
       mainScriptFile !== undefined && where.startsWith(`${mainScriptFile}:`) ? `${at}Object.<anonymous> (${where})` : `${at}${where}`)))
