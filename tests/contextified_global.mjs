@@ -74,3 +74,41 @@ log(fibValue, vm.runInContext('fib(20)', rec));
 const sym = Symbol.for('k');
 const symbols = vm.createContext({ [sym]: 'symbol value' });
 log(vm.runInContext('[globalThis[Symbol.for("k")], this === globalThis, Object.getOwnPropertySymbols(globalThis).length > 0]', symbols));
+
+// Lookups that the engine caches by the context object's shape (the
+// sandbox patch), changed while they are hot: inside one run, a loop reads
+// the same names many times, and the host or the code changes what they
+// find part-way.
+const hot = { own: 'own', counter: 0 };
+const hotProto = { inherited: 'proto', shadowed: 'proto' };
+Object.setPrototypeOf(hot, hotProto);
+Object.defineProperty(hot, 'getter', { get() { return this === hot ? 'this is the context object' : 'wrong this'; }, configurable: true });
+vm.createContext(hot);
+hot.change = (i) => {
+  if (i === 3) hot.own = 'own changed';
+  if (i === 5) delete hot.own;
+  if (i === 7) hotProto.inherited = 'proto changed';
+  if (i === 9) hot.shadowed = 'own shadow';
+  if (i === 11) Object.setPrototypeOf(hot, { inherited: 'other proto' });
+  if (i === 13) hot.JSON = 'shadowed JSON';
+  if (i === 15) delete hot.JSON;
+  if (i === 16) hot.undefined = 'not undefined';
+};
+log(vm.runInContext(`var rows = [];
+for (var i = 0; i < 18; i++) {
+  change(i);
+  rows.push([typeof own === 'undefined' ? 'gone' : own, inherited, shadowed, getter, typeof JSON, String(undefined), counter++].join('/'));
+}
+rows`, hot));
+log(hot.counter, vm.runInContext('counter', hot));
+// The same code in two contexts, and a function of one context called by another.
+const first = vm.createContext({ who: 'first' });
+const second = vm.createContext({ who: 'second' });
+const whoScript = new vm.Script('function who_() { return who; } var seen = []; for (var j = 0; j < 3; j++) seen.push(who); seen.join()');
+log(whoScript.runInContext(first), whoScript.runInContext(second), whoScript.runInContext(first));
+second.fromFirst = first.who_;
+log(vm.runInContext('[fromFirst(), fromFirst(), who_()]', second));
+// A context object that is a Proxy: lookups through its traps every time.
+let trapped = 0;
+const proxied = vm.createContext(new Proxy({ p: 1 }, { get(target, key, receiver) { if (key === 'p') trapped++; return Reflect.get(target, key, receiver); } }));
+log(vm.runInContext('var total = 0; for (var k = 0; k < 5; k++) total += p; total', proxied), trapped);

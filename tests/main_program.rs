@@ -261,3 +261,28 @@ console.log(vm.runInContext('typeof n', later), inc.runInContext(vm.createContex
     );
     same_as_node(dir.path(), "fast.mjs");
 }
+
+/// `JSON.parse` without a reviver builds its value straight from the text
+/// (guest/patches/boa_engine-0.22.0-zjson.patch); with a reviver, or for a
+/// lone surrogate escape, it takes Boa's own path. Both must give Node's
+/// values and errors: member order, repeated keys, `__proto__`, `-0`,
+/// numbers rounded to the nearest double, strings, nesting.
+#[test]
+fn json_parse_builds_what_node_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "json.mjs", r#"const cases = ['{"a":1,"b":2,"a":3}', '{"__proto__":{"x":1},"y":2}', '[-0, 0, -0.0, 1e400, -1e-400, 0.1, 9007199254740993, 1.7976931348623157e308, 5e-324, 123456789012345678901234567890]',
+  '{"2":"b","1":"a","x":"c","0":"z"}', '"\\ud800"', '"\\ud83d\\ude00 é \\u0000"', '[[[[]]],{},{"":""}]', 'true', 'null', ' 7 ', '"x"',
+  '{"a":[1,{"b":[2,{"c":null}]}]}', '0.30000000000000004', '-9223372036854775808', '18446744073709551616', '2.2250738585072011e-308', '[1,2', '{"a":1,}', "{'a':1}", '01', '1.', 'NaN', '"\\x41"', '[1] x', '"\t"'];
+for (const text of cases) {
+  try {
+    const v = JSON.parse(text);
+    const show = (x) => Object.is(x, -0) ? '-0' : typeof x === 'object' && x !== null ? JSON.stringify(x) + ' keys:' + Object.keys(x).join(',') + ' proto:' + (Object.getPrototypeOf(x) === Object.prototype || Array.isArray(x)) : typeof x === 'string' ? JSON.stringify(x) + ' len' + x.length : String(x);
+    console.log(Array.isArray(v) ? v.map(show).join(' | ') : show(v), v && typeof v === 'object' && '__proto__' in v ? 'own __proto__:' + Object.hasOwn(v, '__proto__') : '');
+  } catch (e) { console.log(e.name); }
+}
+console.log(JSON.parse('[1,2,3]', (k, v) => typeof v === 'number' ? v * 2 : v));
+const big = JSON.stringify(Array.from({ length: 1000 }, (_, i) => ({ i, s: 'v' + i, f: i / 7 })));
+console.log(JSON.stringify(JSON.parse(big)) === big);
+"#);
+    same_as_node(dir.path(), "json.mjs");
+}

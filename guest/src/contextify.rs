@@ -93,6 +93,20 @@ fn parts(global: &JsObject) -> (JsObject, Option<JsObject>) {
     (data.target.clone(), sandbox)
 }
 
+/// Where a global's name lookups go, for Boa's `GetNameGlobal` (the sandbox
+/// patch): a contextified global's ordinary sandbox first, then its target,
+/// as [`try_get`] does. Boa then caches what it finds on the sandbox by the
+/// sandbox's shape, so a global the sandbox holds (a function calling
+/// itself, a loop's counter) costs what a cached property read does.
+/// `None` (Boa looks the name up on the global itself) for other globals,
+/// and for a sandbox that is no ordinary object (a Proxy, a host object),
+/// whose lookups no shape describes.
+pub fn lookup_redirect(global: &JsObject) -> Option<(JsObject, JsObject)> {
+    let data = global.downcast_ref::<ContextGlobal>()?;
+    let sandbox = data.sandbox.borrow().clone()?;
+    sandbox.is_ordinary().then(|| (sandbox, data.target.clone()))
+}
+
 /// The sandbox alone (the lookups' first step: the target is often not needed).
 fn sandbox_of(global: &JsObject) -> Option<JsObject> {
     global.downcast_ref::<ContextGlobal>().and_then(|data| data.sandbox.borrow().clone())

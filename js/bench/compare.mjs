@@ -61,13 +61,16 @@ const nodeFresh = fresh(`
   vm.runInContext('1 + 1', vm.createContext({}));
   console.log(t1 - t0, performance.now() - t1);`);
 
-const vm = (await import('jsvm')).default;
+const { default: vm, createVm } = await import('jsvm');
 const { getQuickJS } = await import('quickjs-emscripten');
 const QuickJS = await getQuickJS();
 
 const rows = [];
 rows.push(['import + instantiate (fresh process)', nodeFresh[0], jsvmFresh[0], quickFresh[0]]);
 rows.push(['first run: context + `1 + 1` (fresh process)', nodeFresh[1], jsvmFresh[1], quickFresh[1]]);
+rows.push(['a new VM and its first run (createVm / newRuntime)', NaN,
+  time(20, () => { const own = createVm(); own.runInContext('1 + 1', own.createContext({})); }),
+  time(20, () => { const rt = QuickJS.newRuntime(); const c = rt.newContext(); c.unwrapResult(c.evalCode('1 + 1')).dispose(); c.dispose(); rt.dispose(); })]);
 rows.push(['createContext / newContext', time(200, () => nodeVm.createContext({})), time(200, () => vm.createContext({})),
   time(200, () => QuickJS.newContext().dispose())]);
 const nodeCtx = nodeVm.createContext({});
@@ -85,7 +88,7 @@ rows.push(["fib(25) at a context's top level", time(5, () => nodeVm.runInContext
   time(5, () => quickCtx.unwrapResult(quickCtx.evalCode(FIB)).dispose())]);
 quickCtx.dispose();
 
-const fmt = (ms) => (ms < 1 ? `${(ms * 1000).toFixed(1)} µs` : `${ms.toFixed(1)} ms`);
+const fmt = (ms) => (Number.isNaN(ms) ? '—' : ms < 1 ? `${(ms * 1000).toFixed(1)} µs` : `${ms.toFixed(1)} ms`);
 console.log(`| figure | node:vm | jsvm (npm) | quickjs-emscripten | jsvm ÷ quickjs |`);
 console.log(`|---|---|---|---|---|`);
 for (const [label, n, j, q] of rows) console.log(`| ${label} | ${fmt(n)} | ${fmt(j)} | ${fmt(q)} | ${(j / q).toFixed(2)}x |`);
