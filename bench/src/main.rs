@@ -40,7 +40,7 @@ const RUNAWAYS: &[(&str, &str)] = &[
     ("calibration loop", "(() => { let s = 0; for (let i = 0; ; i++) { s = (s + i * 7) % 1000003; } })()"),
     ("busy loop", "for (;;) {}"),
     ("calls", "(() => { function f(n) { return n + 1; } let i = 0; for (;;) i = f(i); })()"),
-    ("globals via proxy", "var g = 0; for (;;) g++"),
+    ("globals via context", "var g = 0; for (;;) g++"),
     ("callback", "[1].forEach(() => { for (;;); })"),
 ];
 
