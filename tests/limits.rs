@@ -242,3 +242,16 @@ fn a_timeout_under_a_set_fuel_rate_cuts_off_at_the_same_point_every_time() {
     assert!(counts[0] > 0.0);
     assert!(counts.iter().all(|&c| c == counts[0]), "cut-offs differ: {counts:?}");
 }
+
+/// A Vm starts with the guest's pre-initialised memory (~11 MiB): a cap
+/// below it is refused when the Vm is built, with an error that says so,
+/// and a cap just above it gives a working Vm.
+#[test]
+fn a_memory_limit_below_the_starting_memory_is_refused_clearly() {
+    let err = Vm::builder().memory_limit(4 << 20).build().err().expect("a 4 MiB cap cannot hold the guest");
+    assert!(matches!(err, Error::Engine(_)), "{err}");
+    assert!(err.to_string().contains("the memory limit of 4194304 bytes is below what the guest starts with"), "{err}");
+    let mut vm = Vm::builder().memory_limit(16 << 20).build().unwrap();
+    let ctx = vm.create_context().unwrap();
+    assert_eq!(vm.eval::<f64>(&ctx, "[1, 2, 3].length").unwrap(), 3.0);
+}

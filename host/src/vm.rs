@@ -81,6 +81,8 @@ impl VmBuilder {
     /// its contexts. Only a single allocation too large for the rest of
     /// the cap reaches the cap itself, which ends the call with
     /// [`Error::StateLost`] (code `ERR_VM_MEMORY_LIMIT`).
+    /// The guest starts with its pre-initialised state, ~11 MiB of linear
+    /// memory: a smaller cap fails [`VmBuilder::build`] with a clear error.
     /// Default: no cap beyond wasm32's 4 GiB.
     pub fn memory_limit(mut self, bytes: usize) -> Self {
         self.memory_limit = Some(bytes);
@@ -163,7 +165,12 @@ fn instantiate(state: HostState, memory_limit: Option<usize>) -> Result<(Store<H
         store.set_fuel(UNLIMITED_TANK).map_err(|e| Error::Engine(format!("{e:#}")))?;
         store.data_mut().fuel_tank = UNLIMITED_TANK;
     }
-    let bindings = block_on(shared.pre.instantiate_async(&mut store)).map_err(|e| Error::Engine(format!("{e:#}")))?;
+    let bindings = block_on(shared.pre.instantiate_async(&mut store)).map_err(|e| match memory_limit {
+        // The guest starts with the memory of its pre-initialised state
+        // (host/build/preinit.rs), ~11 MiB.
+        Some(limit) => Error::Engine(format!("the memory limit of {limit} bytes is below what the guest starts with ({e:#})")),
+        None => Error::Engine(format!("{e:#}")),
+    })?;
     if let Some(limit) = memory_limit {
         let options = exported::GuestOptions { defer_jobs: false, memory_limit: Some(soft_memory_limit(limit)) };
         block_on(bindings.jsvm_vm_vm().call_configure(&mut store, options)).map_err(|e| Error::Engine(format!("{e:#}")))?;
