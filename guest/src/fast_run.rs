@@ -178,13 +178,30 @@ pub fn run_source(
     Ok(Some(run(&tables, &state, &record, limits, context)))
 }
 
+/// `runScriptIn(state, record, timeout, breakOnSigint, displayErrors)`:
+/// js/vm.js's run of a script state in a context record, with its checked
+/// options (`timeout` in ms, -1 for none).
+pub fn run_script_in(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
+    let (Some(state), Some(record)) = (args.get_or_undefined(0).as_object(), args.get_or_undefined(1).as_object()) else {
+        return Err(boa_engine::JsNativeError::typ().with_message("jsvm: runScriptIn needs a script state and a context record").into());
+    };
+    let timeout = args.get_or_undefined(2).to_number(context)?;
+    let options = Limits {
+        timeout_ms: (timeout > 0.0).then_some(timeout as u32),
+        break_on_sigint: args.get_or_undefined(3).to_boolean(),
+        display_errors: args.get_or_undefined(4).to_boolean(),
+    };
+    run(&tables(), &state, &record, options, context)
+}
+
 /// The context record of `target`, if it is a context object.
 fn record(tables: &Tables, target: &JsObject, context: &mut Context) -> JsResult<Option<JsObject>> {
     Ok(tables.contexts.get(target, context)?.as_object())
 }
 
-/// js/vm.js `runScriptIn`: compiles the script for the record's realm the
-/// first time, runs it under the limits, and decorates a thrown error.
+/// Runs a script state in a context record (js/vm.js `runScriptIn` for both
+/// paths): compiles it for the record's realm the first time, runs it
+/// under the limits, and decorates a thrown error.
 fn run(tables: &Tables, state: &JsObject, record: &JsObject, options: Limits, context: &mut Context) -> JsResult<JsValue> {
     let realm = record.get(js_string!("realm"), context)?;
     let realm_object = realm.as_object().expect("a context record's realm");

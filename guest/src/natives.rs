@@ -31,12 +31,10 @@ pub const ENGINE_VERSION: &str = concat!("boa_engine 0.22.0; jsvm ", env!("CARGO
 /// Builds the `native` object given to the bootstrap.
 pub fn make(context: &mut Context) -> JsResult<JsObject> {
     let main_realm = JsObject::from_proto_and_data(None, RealmBox(context.realm().clone()));
-    let functions: [(&str, usize, fn(&JsValue, &[JsValue], &mut Context) -> JsResult<JsValue>); 21] = [
+    let functions: [(&str, usize, fn(&JsValue, &[JsValue], &mut Context) -> JsResult<JsValue>); 20] = [
         ("contextify", 2, contextify),
         ("createRealm", 4, create_realm),
         ("checkScript", 1, check_script),
-        ("compileScript", 6, compile_script),
-        ("runScript", 5, run_script),
         ("compileFunction", 8, compile_function),
         ("memoryUsage", 0, memory_usage),
         ("print", 2, print),
@@ -51,6 +49,7 @@ pub fn make(context: &mut Context) -> JsResult<JsObject> {
         ("gc", 0, gc),
         ("realmShims", 4, crate::shims::realm_shims),
         ("promiseState", 1, promise_state),
+        ("runScriptIn", 5, crate::fast_run::run_script_in),
         ("fastScriptRunInContext", 1, crate::fast_run::script_run_in_context),
         ("fastRunInContext", 1, crate::fast_run::run_in_context),
     ];
@@ -151,7 +150,9 @@ fn check_script(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResul
     })
 }
 
-/// `compileScript(realm, code, filename, lineOffset, columnOffset, record)` → compiled script.
+/// Compiles a script for a realm: `[realm, code, filename, lineOffset,
+/// columnOffset, record]` → compiled script (`fast_run` passes a script
+/// state's fields).
 pub(crate) fn compile_script(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
     let realm = realm_arg(args.get_or_undefined(0))?;
     let code = string_arg(args, 1, context)?;
@@ -165,7 +166,8 @@ pub(crate) fn compile_script(_: &JsValue, args: &[JsValue], context: &mut Contex
     Ok(JsObject::from_proto_and_data(None, CompiledScript(script)).into())
 }
 
-/// `runScript(compiled, realm, timeout, breakOnSigint, afterEvaluate)` → completion value.
+/// Runs a compiled script: `[compiled, realm, timeout, breakOnSigint,
+/// afterEvaluate]` → completion value.
 ///
 /// `timeout` is in ms (-1: none). The run's limits cover the script and,
 /// with `afterEvaluate`, the promise jobs it queued in its context.

@@ -47,7 +47,7 @@ function nodeFrames(frames) {
     .filter((line) => line !== '' && !/^\s+at (codedError|hostError|apply|construct|get|set) \(node:internal\/vm:/.test(line)
       && !/^\s+at host\w+ \(native\)$/.test(line)
       && !/^\s+at (runScriptIn|runInContext|runInNewContext|runInThisContext) \(node:internal\/vm:/.test(line)
-      && !/^\s+at runScript \(native\)$/.test(line)
+      && !/^\s+at runScriptIn \(native\)$/.test(line)
       && !/:\?:\?\)$/.test(line) && !/^\s+at\s+\(native\)$/.test(line))
     .map((line) => line.replace(/^(\s+at )<main> \((.*)\)$/, (_, at, where) => (
       mainScriptFile !== undefined && where.startsWith(`${mainScriptFile}:`) ? `${at}Object.<anonymous> (${where})` : `${at}${where}`)))

@@ -238,20 +238,13 @@ function cachedDataMatches(given, expected) {
   return view.length === expected.length && expected.every((b, i) => view[i] === b);
 }
 
-/** Compiles (per context, once) and runs a script's code. */
+/**
+ * Compiles (per context, once) and runs a script's code, and decorates what
+ * it throws when `displayErrors` says so: the fast paths' own run
+ * (guest/src/fast_run.rs), so both paths run scripts one way.
+ */
 function runScriptIn(state, record, runOptions) {
-  let compiled = state.compiled.get(record.realm);
-  if (compiled === undefined) {
-    compiled = native.compileScript(record.realm, state.code, state.filename, state.lineOffset, state.columnOffset,
-      state.importRecord);
-    state.compiled.set(record.realm, compiled);
-  }
-  try {
-    return native.runScript(compiled, record.realm, runOptions.timeout, runOptions.breakOnSigint, record.microtaskMode === 'afterEvaluate');
-  } catch (error) {
-    if (runOptions.displayErrors) decorateError(error, state.filename, state.code, state.lineOffset);
-    throw error;
-  }
+  return native.runScriptIn(state, record, runOptions.timeout, runOptions.breakOnSigint, runOptions.displayErrors);
 }
 
 class Script {
