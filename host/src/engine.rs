@@ -9,7 +9,7 @@
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use wasmtime::component::{HasSelf, Linker};
+use wasmtime::component::{Component, HasSelf, Linker};
 use wasmtime::{Engine, StoreContextMut};
 
 use crate::bindings::JsvmPre;
@@ -63,16 +63,7 @@ fn load(fuel: bool) -> wasmtime::Result<Shared> {
     // SAFETY: the bytes were produced by `Engine::precompile_component` of
     // this same wasmtime version and configuration, in host/build, and are
     // a page-aligned static that nothing writes.
-    let component = unsafe {
-        #[cfg(unix)]
-        if in_place {
-            crate::code_in_place::deserialize(&engine, bytes)?
-        } else {
-            wasmtime::component::Component::deserialize(&engine, bytes)?
-        }
-        #[cfg(not(unix))]
-        wasmtime::component::Component::deserialize(&engine, bytes)?
-    };
+    let component = unsafe { deserialize(&engine, bytes, in_place)? };
     let mut linker = Linker::<HostState>::new(&engine);
     wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
     crate::bindings::Jsvm::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)?;
@@ -80,6 +71,23 @@ fn load(fuel: bool) -> wasmtime::Result<Shared> {
     let pre = JsvmPre::new(linker.instantiate_pre(&component)?)?;
     start_epoch_ticker();
     Ok(Shared { engine, pre })
+}
+
+/// The component of a precompiled artifact, its code run in place or, when
+/// `in_place` is false (or off Unix), in a copy.
+///
+/// # Safety
+/// As `Component::deserialize`, and for code in place as
+/// `code_in_place::deserialize`.
+unsafe fn deserialize(engine: &Engine, bytes: &'static [u8], in_place: bool) -> wasmtime::Result<Component> {
+    #[cfg(unix)]
+    if in_place {
+        // SAFETY: as the caller promises.
+        return unsafe { crate::code_in_place::deserialize(engine, bytes) };
+    }
+    let _ = in_place; // only Unix runs code in place
+    // SAFETY: as the caller promises.
+    unsafe { Component::deserialize(engine, bytes) }
 }
 
 /// `enter-run` and `checkpoint` read the fuel counter, which only the store
