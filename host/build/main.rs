@@ -30,11 +30,23 @@ fn main() -> anyhow::Result<()> {
     let out = PathBuf::from(std::env::var("OUT_DIR")?);
     ensure_target()?;
     crate_patches::prepare(&root, &out)?;
-    let wasm = build_guest(&root, &guest)?;
+    let wasm = build_guest(&root, &guest, "release")?;
     let component = preinit::preinitialize(&std::fs::read(&wasm)?).context("pre-initialising the guest")?;
     std::fs::write(out.join("jsvm.wasm"), &component).context("writing the guest component")?;
     // For tests and tools that need the component itself (the jco build).
     println!("cargo:rustc-env=JSVM_GUEST_WASM={}", out.join("jsvm.wasm").display());
+    // And beside the `jsvm` command (target/release/jsvm.wasm), where the
+    // npm package's build and other component hosts find it without
+    // knowing this build script's hashed directory.
+    let profile_dir = out.ancestors().nth(3).context("OUT_DIR is target/<profile>/build/<crate>/out")?;
+    std::fs::write(profile_dir.join("jsvm.wasm"), &component).context("copying the guest component beside the binaries")?;
+    // The browser's guest: built for size, pre-initialised the same way,
+    // only when asked (the npm package's build asks), as jsvm-browser.wasm.
+    if std::env::var_os("CARGO_FEATURE_BROWSER_GUEST").is_some() {
+        let small = build_guest(&root, &guest, "size")?;
+        let component = preinit::preinitialize(&std::fs::read(&small)?).context("pre-initialising the browser's guest")?;
+        std::fs::write(profile_dir.join("jsvm-browser.wasm"), component).context("writing the browser's guest component")?;
+    }
 
     for (fuel, file) in VARIANTS {
         let engine = wasmtime::Engine::new(&engine_config(fuel)).map_err(|e| anyhow::anyhow!("{e:#}"))?;
@@ -70,8 +82,10 @@ fn ensure_target() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Runs a nested cargo build of the guest in its own target directory.
-fn build_guest(root: &Path, guest: &Path) -> anyhow::Result<PathBuf> {
+/// Runs a nested cargo build of the guest in its own target directory,
+/// with cargo `profile` (`release`, or `size` for the browser), and
+/// returns the component's path.
+fn build_guest(root: &Path, guest: &Path, profile: &str) -> anyhow::Result<PathBuf> {
     let target_dir = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("target"))
@@ -80,7 +94,7 @@ fn build_guest(root: &Path, guest: &Path) -> anyhow::Result<PathBuf> {
     let mut command = Command::new(cargo);
     command
         .current_dir(guest)
-        .args(["build", "--release", "--target", TARGET, "--target-dir"])
+        .args(["build", "--profile", profile, "--target", TARGET, "--target-dir"])
         .arg(&target_dir);
     // The outer build's flags are for the host, not for wasm.
     for var in ["CARGO_ENCODED_RUSTFLAGS", "RUSTFLAGS", "CARGO_BUILD_TARGET", "CARGO_TARGET_DIR", "RUSTC_WORKSPACE_WRAPPER"] {
@@ -90,5 +104,5 @@ fn build_guest(root: &Path, guest: &Path) -> anyhow::Result<PathBuf> {
     if !status.success() {
         bail!("building the guest component failed");
     }
-    Ok(target_dir.join(TARGET).join("release").join("jsvm_guest.wasm"))
+    Ok(target_dir.join(TARGET).join(profile).join("jsvm_guest.wasm"))
 }

@@ -12,12 +12,12 @@ import { guestStderr, wasiImports } from './wasi.js';
 export class GuestInstance {
   /**
    * @param {(name: string) => WebAssembly.Module} getCoreModule compiled core modules of the component
-   * @param {{ moduleSource?: (id: string) => string | undefined, console?: (level: string, text: string) => void, memoryLimit?: number }} options
+   * @param {{ moduleSource?: (id: string) => string | undefined, console?: (level: string, text: string) => void, memoryLimit?: number, interruptBuffer?: SharedArrayBuffer }} options
    */
   constructor(getCoreModule, options = {}) {
     this.getCoreModule = getCoreModule;
     this.options = options;
-    this.limits = new Limits();
+    this.limits = new Limits(options.interruptBuffer);
     this.depth = 0;
     this.build();
   }

@@ -12,8 +12,13 @@ export class Limits {
   /** Set by `interrupt()` from another thread, when shared memory exists. */
   #sharedFlag;
 
-  constructor() {
-    if (typeof SharedArrayBuffer === 'function') this.#sharedFlag = new Int32Array(new SharedArrayBuffer(4));
+  /**
+   * @param {SharedArrayBuffer} [sharedBuffer] the flag's memory, when
+   *   another agent made it (a page that runs this VM in a Worker)
+   */
+  constructor(sharedBuffer) {
+    if (sharedBuffer !== undefined) this.#sharedFlag = new Int32Array(sharedBuffer, 0, 1);
+    else if (typeof SharedArrayBuffer === 'function') this.#sharedFlag = new Int32Array(new SharedArrayBuffer(4));
   }
 
   /** The flag another agent (a Worker) sets to interrupt: `Atomics.store(flag, 0, 1)`. */

@@ -1,0 +1,80 @@
+// The Worker side of a Worker-backed VM (worker-vm.js is the page's): one
+// guest instance, made from the core modules the page compiled, that runs
+// the page's calls in order. Contexts and scripts stay here and the page
+// names them by number; values go back as copies (clone.js). The guest's
+// console lines and its answers are messages to the page.
+
+import { GuestInstance } from './instance.js';
+import { nodeVmApi } from './vm.js';
+import { errorRecord, toCloneable } from './clone.js';
+
+let vm;
+const contexts = new Map();
+const scripts = new Map();
+let nextId = 1;
+
+/** The calls the page can make; each returns what goes back (before copying). */
+const calls = {
+  init({ modules, memoryLimit, interruptBuffer }) {
+    const compiled = new Map(modules);
+    const instance = new GuestInstance((name) => compiled.get(name), {
+      memoryLimit,
+      interruptBuffer,
+      console: (level, text) => postMessage({ console: level, text }),
+    });
+    vm = nodeVmApi(instance);
+    return true;
+  },
+  createContext({ object }) {
+    const context = vm.createContext(object ?? {});
+    const id = nextId++;
+    contexts.set(id, context);
+    return id;
+  },
+  readContext({ context }) {
+    return contextOf(context);
+  },
+  disposeContext({ context }) {
+    contexts.delete(context);
+  },
+  runInContext({ code, context, options }) {
+    return vm.runInContext(code, contextOf(context), options);
+  },
+  runInNewContext({ code, object, options }) {
+    return vm.runInNewContext(code, object ?? {}, options);
+  },
+  createScript({ code, options }) {
+    const script = new vm.Script(code, options);
+    const id = nextId++;
+    scripts.set(id, script);
+    return id;
+  },
+  runScript({ script, context, object, options }) {
+    const compiled = scripts.get(script);
+    if (compiled === undefined) throw new Error('jsvm: this script was disposed');
+    return context === undefined ? compiled.runInNewContext(object ?? {}, options) : compiled.runInContext(contextOf(context), options);
+  },
+  disposeScript({ script }) {
+    scripts.delete(script);
+  },
+};
+
+function contextOf(id) {
+  const context = contexts.get(id);
+  if (context === undefined) throw new Error('jsvm: this context was disposed');
+  return context;
+}
+
+onmessage = async ({ data: { id, call, args } }) => {
+  try {
+    let value = calls[call](args);
+    // A promise (or thenable) the code returned: what it settles with.
+    if (value !== null && (typeof value === 'object' || typeof value === 'function') && typeof value.then === 'function') {
+      postMessage({ id, settling: true });
+      value = await value;
+    }
+    postMessage({ id, ok: true, value: toCloneable(value) });
+  } catch (error) {
+    postMessage({ id, ok: false, error: errorRecord(error) });
+  }
+};
