@@ -42,7 +42,12 @@ export interface WorkerScript {
  * stack, `code`); a result that is a promise is awaited in the Worker.
  */
 export interface WorkerVm {
-  createContext(object?: Record<string, unknown>): Promise<WorkerContext>;
+  /**
+   * The context's `console` prints to the VM's `console` callback (in Node a
+   * context's console prints nowhere), unless the object has its own
+   * `console` or `options.console` is false.
+   */
+  createContext(object?: Record<string, unknown>, options?: vm.CreateContextOptions & { console?: boolean }): Promise<WorkerContext>;
   runInContext(code: string, context: WorkerContext, options?: vm.RunningScriptOptions | string): Promise<unknown>;
   runInNewContext(code: string, object?: Record<string, unknown>, options?: vm.RunningScriptInNewContextOptions | string): Promise<unknown>;
   createScript(code: string, options?: vm.ScriptOptions | string): Promise<WorkerScript>;

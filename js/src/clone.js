@@ -14,13 +14,16 @@ const ERROR_TYPES = { Error, TypeError, RangeError, SyntaxError, ReferenceError,
  * regular expressions, maps, sets and binary data as themselves, and
  * other objects as plain objects (arrays as arrays) of their own
  * enumerable string-keyed properties. Cycles and shared references are
- * kept.
+ * kept. `sourceOf(f)` gives a function's source (the guest's own
+ * `Function.prototype.toString`, for a guest function behind the membrane).
  */
-export function toCloneable(value, seen = new Map()) {
+export function toCloneable(value, sourceOf = (f) => Function.prototype.toString.call(f), seen = new Map()) {
   if (typeof value === 'symbol') return value.toString();
   if (typeof value === 'function') {
-    const source = safe(() => Function.prototype.toString.call(value), '');
-    return source.startsWith('class') ? `[class ${value.name || '(anonymous)'}]` : `[Function: ${value.name || '(anonymous)'}]`;
+    const source = safe(() => sourceOf(value), '');
+    const name = safe(() => value.name, '');
+    if (source.startsWith('class')) return name ? `[class ${name}]` : '[class (anonymous)]';
+    return name ? `[Function: ${name}]` : '[Function (anonymous)]';
   }
   if (value === null || typeof value !== 'object') return value;
   if (seen.has(value)) return seen.get(value);
@@ -31,23 +34,23 @@ export function toCloneable(value, seen = new Map()) {
     seen.set(value, record);
     return record;
   }
-  if (tag === '[object Date]') return new Date(Date.prototype.valueOf.call(value));
+  if (tag === '[object Date]') return new Date(Number(value.getTime()));
   if (tag === '[object RegExp]') return new RegExp(value.source, value.flags);
   if (tag === '[object Map]') {
     const copy = new Map();
     seen.set(value, copy);
-    for (const [k, v] of value) copy.set(toCloneable(k, seen), toCloneable(v, seen));
+    for (const [k, v] of value) copy.set(toCloneable(k, sourceOf, seen), toCloneable(v, sourceOf, seen));
     return copy;
   }
   if (tag === '[object Set]') {
     const copy = new Set();
     seen.set(value, copy);
-    for (const v of value) copy.add(toCloneable(v, seen));
+    for (const v of value) copy.add(toCloneable(v, sourceOf, seen));
     return copy;
   }
   const copy = Array.isArray(value) ? [] : {};
   seen.set(value, copy);
-  for (const key of Object.keys(value)) copy[key] = toCloneable(safe(() => value[key]), seen);
+  for (const key of Object.keys(value)) copy[key] = toCloneable(safe(() => value[key]), sourceOf, seen);
   return copy;
 }
 

@@ -410,6 +410,13 @@ export class Membrane {
   }
 }
 
+/**
+ * The engine's own `stack` accessor, where errors have one (Chromium's V8
+ * makes `stack` an own accessor; Node 20's, a data property): the one
+ * getter `hostFrames` may run, since it is the engine's and not the host's.
+ */
+const ENGINE_STACK_GETTER = Reflect.getOwnPropertyDescriptor(new Error(), 'stack')?.get;
+
 /** Where the package's own code lives: frames from here on are the boundary, not the host's. */
 const PACKAGE_SOURCE = new URL('.', import.meta.url).href;
 
@@ -421,7 +428,8 @@ const PACKAGE_SOURCE = new URL('.', import.meta.url).href;
  */
 function hostFrames(error) {
   const desc = Reflect.getOwnPropertyDescriptor(error, 'stack');
-  const stack = desc !== undefined && 'value' in desc && typeof desc.value === 'string' ? desc.value : '';
+  let stack = desc !== undefined && 'value' in desc && typeof desc.value === 'string' ? desc.value : '';
+  if (desc?.get !== undefined && desc.get === ENGINE_STACK_GETTER) stack = String(Reflect.apply(desc.get, error, []));
   const frames = [];
   for (const line of stack.split('\n').slice(1)) {
     if (!/^\s+at /.test(line)) continue;

@@ -61,10 +61,15 @@ export class WorkerVm {
     return this.#ready;
   }
 
-  /** node:vm's `createContext(object)`: the object is copied in; the context lives in the Worker. */
-  async createContext(object = {}) {
+  /**
+   * node:vm's `createContext(object, options)`: the object is copied in;
+   * the context lives in the Worker. Its `console` prints to the VM's
+   * `console` callback unless the object has its own or `options.console`
+   * is false.
+   */
+  async createContext(object = {}, options) {
     const generation = await this.#current();
-    const id = await this.#call('createContext', { object });
+    const id = await this.#call('createContext', { object, options });
     return new WorkerContext(this, generation, id);
   }
 
@@ -74,7 +79,11 @@ export class WorkerVm {
     return this.#call('runInContext', { code, context: this.#contextId(context, generation), options }, timeoutOf(options));
   }
 
-  /** node:vm's `runInNewContext(code, object, options)`; resolves with a copy of the result. */
+  /**
+   * node:vm's `runInNewContext(code, object, options)`; resolves with a
+   * copy of the result. The new context's `console` prints as
+   * `createContext`'s does.
+   */
   async runInNewContext(code, object, options) {
     await this.#current();
     return this.#call('runInNewContext', { code, object, options }, timeoutOf(options));

@@ -9,6 +9,8 @@ import { nodeVmApi } from './vm.js';
 import { errorRecord, toCloneable } from './clone.js';
 
 let vm;
+/** A function's source, by the guest's own (native) Function.prototype.toString. */
+let functionSource;
 const contexts = new Map();
 const scripts = new Map();
 let nextId = 1;
@@ -23,10 +25,12 @@ const calls = {
       console: (level, text) => postMessage({ console: level, text }),
     });
     vm = nodeVmApi(instance);
+    const toString = vm.runInThisContext('Function.prototype.toString');
+    functionSource = (f) => Reflect.apply(toString, f, []);
     return true;
   },
-  createContext({ object }) {
-    const context = vm.createContext(object ?? {});
+  createContext({ object, options }) {
+    const context = vm.createContext(withConsole(object ?? {}, options), nodeOptions(options));
     const id = nextId++;
     contexts.set(id, context);
     return id;
@@ -40,8 +44,8 @@ const calls = {
   runInContext({ code, context, options }) {
     return vm.runInContext(code, contextOf(context), options);
   },
-  runInNewContext({ code, object, options }) {
-    return vm.runInNewContext(code, object ?? {}, options);
+  runInNewContext({ code, object, options, contextOptions }) {
+    return vm.runInNewContext(code, withConsole(object ?? {}, contextOptions), options);
   },
   createScript({ code, options }) {
     const script = new vm.Script(code, options);
@@ -52,12 +56,32 @@ const calls = {
   runScript({ script, context, object, options }) {
     const compiled = scripts.get(script);
     if (compiled === undefined) throw new Error('jsvm: this script was disposed');
-    return context === undefined ? compiled.runInNewContext(object ?? {}, options) : compiled.runInContext(contextOf(context), options);
+    return context === undefined ? compiled.runInNewContext(withConsole(object ?? {}), options) : compiled.runInContext(contextOf(context), options);
   },
   disposeScript({ script }) {
     scripts.delete(script);
   },
 };
+
+/**
+ * The context object with a `console` that prints to the page (the guest's
+ * own, whose lines the VM posts), unless it has one or `console: false`.
+ * In Node a context's console is V8's, which prints nowhere but the
+ * inspector; in a Worker the page's callback is the only place to print.
+ */
+function withConsole(object, options) {
+  if (options?.console !== false && object !== null && typeof object === 'object' && !Object.hasOwn(object, 'console')) {
+    object.console = vm.runInThisContext('console');
+  }
+  return object;
+}
+
+/** node:vm's createContext options, without the Worker VM's own `console`. */
+function nodeOptions(options) {
+  if (options === undefined || options === null || typeof options !== 'object') return options;
+  const { console: _, ...rest } = options;
+  return rest;
+}
 
 function contextOf(id) {
   const context = contexts.get(id);
@@ -73,7 +97,7 @@ onmessage = async ({ data: { id, call, args } }) => {
       postMessage({ id, settling: true });
       value = await value;
     }
-    postMessage({ id, ok: true, value: toCloneable(value) });
+    postMessage({ id, ok: true, value: toCloneable(value, functionSource) });
   } catch (error) {
     postMessage({ id, ok: false, error: errorRecord(error) });
   }
