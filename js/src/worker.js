@@ -71,7 +71,8 @@ const calls = {
  */
 function withConsole(object, options) {
   if (options?.console !== false && object !== null && typeof object === 'object' && !Object.hasOwn(object, 'console')) {
-    object.console = vm.runInThisContext('console');
+    // Not enumerable: a global of the context, not data of the object.
+    Object.defineProperty(object, 'console', { value: vm.runInThisContext('console'), writable: true, configurable: true, enumerable: false });
   }
   return object;
 }

@@ -199,6 +199,42 @@ test('bad input in a Worker VM never reaches the page: memory bombs, throws of a
   await p.close();
 });
 
+test('the playground: Run shows output and the time it took; Stop ends a loop that has no timeout while the page keeps responding', async () => {
+  const p = await browser.newPage();
+  await p.goto(`${servers[true].url}playground/`);
+  await p.waitForSelector('#run:not([disabled])', { timeout: 30_000 });
+  const output = () => p.$eval('#output', (e) => e.textContent);
+  await p.click('#run');
+  await p.waitForFunction(() => document.querySelector('#output').textContent.includes('ran in'), { timeout: 10_000 });
+  const first = await output();
+  assert.match(first, /squares \[ 1, 4, 9 \]/);
+  assert.match(first, /← "hello, 14"/);
+  assert.match(first, /ran in \d+\.\d ms/);
+  assert.match(await p.$eval('#state', (e) => e.textContent), /"visits": 1/);
+
+  await p.$eval('#code', (e) => { e.value = 'for (;;) {}'; });
+  await p.click('#clear');
+  await p.click('#run');
+  await new Promise((done) => setTimeout(done, 300));
+  // The page still answers: a click clears the output, a timer fires.
+  await p.$eval('#output', (e) => e.append('marker'));
+  await p.click('#clear');
+  assert.equal(await output(), '');
+  assert.equal(await p.evaluate(() => new Promise((done) => setTimeout(() => done('timer ran'), 20))), 'timer ran');
+  assert.equal(await p.$eval('#stop', (e) => e.disabled), false);
+  await p.click('#stop');
+  await p.waitForFunction(() => document.querySelector('#output').textContent.includes('ran in'), { timeout: 5_000 });
+  assert.match(await output(), /ERR_SCRIPT_EXECUTION_INTERRUPTED/);
+
+  // The context survived the stop.
+  await p.$eval('#code', (e) => { e.value = 'visits'; });
+  await p.click('#clear');
+  await p.click('#run');
+  await p.waitForFunction(() => document.querySelector('#output').textContent.includes('ran in'), { timeout: 10_000 });
+  assert.match(await output(), /← 1/);
+  await p.close();
+});
+
 const CORPUS = fileURLToPath(new URL('../../../shared/conformance/cases/', import.meta.url));
 const AREAS = ['context', 'script', 'function', 'errors', 'interop'];
 
