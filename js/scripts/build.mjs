@@ -8,13 +8,13 @@
 //
 // The browser gets the guest built for size (jsvm-browser.wasm, from
 // `cargo build --release --features browser-guest`, which this script runs
-// when that file is missing): Chromium instantiates a module synchronously
-// on a page's main thread only below 8 MB, and a page downloads it.
+// unless both components are named): Chromium instantiates a module
+// synchronously on a page's main thread only below 8 MB, and a page
+// downloads it.
 //
 //   npm run build [-- path/to/jsvm.wasm [path/to/jsvm-browser.wasm]]
 
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 import { dirname, join, resolve } from 'node:path';
@@ -29,11 +29,14 @@ const root = resolve(here, '..');
 // The pre-initialised component `cargo build --release` leaves beside the
 // jsvm command (the guest's own build output is not pre-initialised).
 const wasm = resolve(process.argv[2] ?? join(root, '..', 'target', 'release', 'jsvm.wasm'));
-const browserWasm = resolve(process.argv[3] ?? join(dirname(wasm), 'jsvm-browser.wasm'));
+const targetDir = resolve(process.env.CARGO_TARGET_DIR ?? join(root, '..', 'target'));
+const browserWasm = resolve(process.argv[3] ?? join(targetDir, 'release', 'jsvm-browser.wasm'));
 const outDir = join(root, 'dist', 'component');
 
-if (!existsSync(browserWasm)) {
-  console.log(`${browserWasm} is missing: building the browser's guest`);
+// Unless it is named, the browser's guest is (re)built by cargo, which does
+// nothing when it is up to date, so it never lags behind the guest's source.
+if (process.argv[3] === undefined) {
+  console.log('building the guests (cargo build --release --features browser-guest)');
   execFileSync('cargo', ['build', '--release', '--features', 'browser-guest'], { cwd: join(root, '..'), stdio: 'inherit' });
 }
 
