@@ -17,8 +17,10 @@ export function chromiumPath() {
   if (process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
     console.error('# installing Debian\'s chromium for the browser tests (apt-get)');
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    execFileSync('apt-get', ['update', '-qq'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-    execFileSync('apt-get', ['install', '-y', '-qq', 'chromium'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    // Several test processes may get here at once (the corpus runner runs
+    // cases in parallel): one installs, under a lock, and the others wait.
+    const install = `test -x ${CANDIDATES[0]} || { apt-get update -qq && apt-get install -y -qq chromium; }`;
+    execFileSync('flock', ['/tmp/jsvm-chromium-install.lock', 'sh', '-c', install], { env, stdio: ['ignore', 'ignore', 'inherit'] });
     if (existsSync(CANDIDATES[0])) return CANDIDATES[0];
   }
   throw new Error('the browser tests need Chromium: install Debian\'s chromium package (apt-get install chromium) or set JSVM_CHROMIUM to a Chromium binary');
