@@ -1,14 +1,10 @@
-// The package's entry for Node: compiles the component's core modules
-// (once, during import: top-level await), instantiates the guest, and
-// exports node:vm's API over it. `import vm from 'jsvm'` is node:vm, in a
-// sandbox.
+// The package's entry: node:vm's API over the guest, instantiated from the
+// component's core modules (compiled during import, by core-node.js in
+// Node and core-browser.js in a browser). `import vm from 'jsvm'` is
+// node:vm, in a sandbox.
 
-import { readFile } from 'node:fs/promises';
+import { compiled } from '#core-modules';
 import { packageApi } from './api.js';
-
-const base = new URL('../dist/component/', import.meta.url);
-const names = JSON.parse(await readFile(new URL('core-modules.json', base), 'utf8'));
-const compiled = new Map(await Promise.all(names.map(async (name) => [name, await WebAssembly.compile(await readFile(new URL(name, base)))])));
 
 const api = packageApi((name) => compiled.get(name));
 const vm = api.vm;
