@@ -286,3 +286,51 @@ console.log(JSON.stringify(JSON.parse(big)) === big);
 "#);
     same_as_node(dir.path(), "json.mjs");
 }
+
+/// What Node's own vm tests (test/parallel/test-vm-*.js) check beyond the
+/// corpus, beside Node (stdout and exit status; Node runs with
+/// `--experimental-vm-modules`): V8's wording for failed assignments and
+/// redefinitions, a Proxy's descriptor invariant, the global read for a
+/// context object that refers to itself, symbols set through the global,
+/// cached data of an evaluated module, import attributes, `import()`
+/// settling while other code awaits in a loop, and `export { x }` at the
+/// end of a module.
+#[test]
+fn what_nodes_own_vm_tests_check_prints_what_node_prints() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "peer.mjs", r#"import vm from 'node:vm';
+const t = (label, f) => { try { console.log(label, 'ok', f()); } catch (e) { console.log(label, String(e)); } };
+t('undeclared', () => vm.runInContext('"use strict"; z = 42', vm.createContext()));
+t('tdz', () => vm.runInNewContext('"use strict"; l = 1; let l;'));
+const c = vm.createContext();
+vm.runInContext('Object.defineProperty(this, "x", { value: 42 })', c);
+t('read-only through global', () => vm.runInContext('"use strict"; x = 0', c));
+t('read-only sloppy', () => vm.runInContext('x = 0; x', c));
+const sb = {}; Object.defineProperty(sb, 'ro', { value: 1, enumerable: true }); vm.createContext(sb);
+t('sandbox read-only inside', () => vm.runInContext('"use strict"; ro = 0', sb));
+t('sandbox read-only outside', () => { 'use strict'; vm.runInContext('this', sb).ro = 2; });
+t('redefine', () => vm.runInContext('"use strict"; Object.defineProperty(this, "ro", { value: 0 })', sb));
+t('frozen', () => vm.runInNewContext('"use strict"; const o = Object.freeze({ a: 1 }); o.a = 2'));
+t('frozen array', () => vm.runInNewContext('"use strict"; const o = Object.freeze([1]); o[0] = 2'));
+t('class instance', () => vm.runInNewContext('"use strict"; class K {}; const k = Object.freeze(new K()); k.a = 2'));
+t('proxy', () => vm.runInNewContext('p = 6', new Proxy({}, { getOwnPropertyDescriptor: () => ({}) })));
+const self = vm.createContext(); self.window = self;
+t('window', () => [vm.runInContext('this === window', self), vm.runInContext('this', self).window === vm.runInContext('this', self)].join(' '));
+const g = vm.runInContext('this', vm.createContext());
+g[Symbol.for('t')] = 1;
+t('symbols', () => [Object.getOwnPropertySymbols(g).length, Symbol.for('t') in g].join(' '));
+const m = new vm.SourceTextModule('const a = 1'); await m.link(() => {}); m.evaluate();
+t('cached data', () => m.createCachedData());
+const foo = new vm.SourceTextModule('export const a = 1;'); await foo.link(() => {}); await foo.evaluate();
+await new vm.Script('import("x", { with: { k: "v" } })', { importModuleDynamically: (s, w, a) => { console.log('attributes', Object.getPrototypeOf(a) === null, a.k); return foo; } }).runInThisContext();
+let done = false;
+new vm.Script('import("y")', { importModuleDynamically: async () => foo }).runInThisContext().then(() => { done = true; });
+let turns = 0; while (!done && turns < 10000) { await undefined; turns++; }
+console.log('import settled while awaiting in a loop:', done, turns < 20);
+t('export at the end', () => new vm.SourceTextModule('const x = 1; export { x }').status);
+"#);
+    let ours = jsvm(dir.path(), &["peer.mjs"]);
+    let theirs = node(dir.path(), &["--experimental-vm-modules", "--no-warnings", "peer.mjs"]);
+    assert_eq!(text(&ours.stdout), text(&theirs.stdout), "stderr: {}", text(&ours.stderr));
+    assert_eq!(ours.status.code(), theirs.status.code());
+}

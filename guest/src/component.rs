@@ -48,6 +48,7 @@ fn new_context() -> Context {
     context.set_interrupt_handler(Some(limits::interrupt_handler), limits::CHECK_INTERVAL);
     boa_engine::vm::set_memory_guard(limits::memory_guard);
     boa_engine::set_global_lookup_redirect(crate::contextify::lookup_redirect);
+    boa_engine::set_read_only_message(crate::contextify::read_only_message);
     // Dead-code elimination rewrites `if (false) x;` and `while (false);` to
     // empty statements, which changes a script's completion value (ECMA-262
     // gives such statements `undefined`; node:vm users read it).

@@ -42,6 +42,13 @@ pub struct ContextGlobal {
     target: JsObject,
     /// The context object, once installed.
     sandbox: GcRefCell<Option<JsObject>>,
+    /// Keys of read-only properties defined through this global. In Node
+    /// they land on V8's global as well as on the context object, and a
+    /// strict assignment to one is V8's "Cannot assign to read only
+    /// property" (one that is only the context object's is "Cannot
+    /// redefine property"); only [`read_only_message`] reads this.
+    #[unsafe_ignore_trace]
+    defined_read_only: std::cell::RefCell<HashSet<PropertyKey>>,
 }
 
 impl JsData for ContextGlobal {
@@ -71,7 +78,7 @@ static CONTEXT_GLOBAL_METHODS: InternalObjectMethods = InternalObjectMethods {
 /// the target until [`install`].
 pub fn new_global(intrinsics: &Intrinsics) -> JsObject {
     let target = JsObject::with_object_proto(intrinsics);
-    JsObject::from_proto_and_data(None, ContextGlobal { target, sandbox: GcRefCell::new(None) })
+    JsObject::from_proto_and_data(None, ContextGlobal { target, sandbox: GcRefCell::new(None), defined_read_only: Default::default() })
 }
 
 /// Makes `global` (from [`new_global`]) forward to `sandbox`; false when
@@ -105,6 +112,39 @@ pub fn lookup_redirect(global: &JsObject) -> Option<(JsObject, JsObject)> {
     let data = global.downcast_ref::<ContextGlobal>()?;
     let sandbox = data.sandbox.borrow().clone()?;
     sandbox.is_ordinary().then(|| (sandbox, data.target.clone()))
+}
+
+/// V8's message for a strict assignment that failed on a read-only
+/// property of a contextified global (installed as the engine's
+/// read-only message hook): `Cannot redefine property: x` when the
+/// property is the context object's own (Node's setter defines it there),
+/// the usual one naming the global as V8 does otherwise. Reads only ordinary
+/// storage, so it runs no code.
+pub fn read_only_message(object: &JsObject, key: &PropertyKey) -> Option<String> {
+    let sandbox = sandbox_of(object)?;
+    let on_global = format!("Cannot assign to read only property '{key}' of object '[object Object]'");
+    // On the target (a non-configurable definition), or defined read-only
+    // through the global: V8 reports the global's own property.
+    let defined_here = object.downcast_ref::<ContextGlobal>().is_some_and(|data| data.defined_read_only.borrow().contains(key));
+    if defined_here || is_read_only(target_of(object).borrow().properties().get(key).as_ref()) {
+        return Some(on_global);
+    }
+    let mut current = Some(sandbox);
+    for _ in 0..64 {
+        let Some(here) = current else { break };
+        if !here.is_ordinary() {
+            break;
+        }
+        let borrowed = here.borrow();
+        if let Some(desc) = borrowed.properties().get(key) {
+            if is_read_only(Some(&desc)) {
+                return Some(format!("Cannot redefine property: {key}"));
+            }
+            break;
+        }
+        current = borrowed.prototype().clone();
+    }
+    Some(on_global)
 }
 
 /// The sandbox alone (the lookups' first step: the target is often not needed).
@@ -226,7 +266,36 @@ fn define_own_property(
         }
         return sandbox.__define_own_property__(key, configurable(&desc), &mut own(context));
     }
-    sandbox.__define_own_property__(key, desc, &mut own(context))
+    if matches!(key, PropertyKey::Symbol(_)) {
+        // As `set`: a symbol defined through the global lands on the real
+        // global too (and is listed from there); a non-configurable one is
+        // there already.
+        if !sandbox.__define_own_property__(key, desc.clone(), &mut own(context))? {
+            return Ok(false);
+        }
+        if desc.configurable() == Some(false) {
+            return Ok(true);
+        }
+        return target.__define_own_property__(key, configurable(&desc), &mut own(context));
+    }
+    if !sandbox.__define_own_property__(key, desc, &mut own(context))? {
+        return Ok(false);
+    }
+    let read_only = is_read_only(sandbox.__get_own_property__(key, &mut own(context))?.as_ref());
+    if let Some(data) = global.downcast_ref::<ContextGlobal>() {
+        let mut keys = data.defined_read_only.borrow_mut();
+        if read_only {
+            keys.insert(key.clone());
+        } else {
+            keys.remove(key);
+        }
+    }
+    Ok(true)
+}
+
+/// A writable, enumerable, configurable data property (CreateDataProperty's).
+fn data_property(value: JsValue) -> PropertyDescriptor {
+    PropertyDescriptor::builder().value(value).writable(true).enumerable(true).configurable(true).build()
 }
 
 fn has_property(global: &JsObject, key: &PropertyKey, context: &mut InternalMethodPropertyContext<'_>) -> JsResult<bool> {
@@ -250,6 +319,11 @@ fn try_get(
         && let Some(sandbox) = sandbox_of(global)
         && let Some(value) = sandbox.__try_get__(key, sandbox.clone().into(), &mut own(context))?
     {
+        // Node's getter hands out the global for the sandbox itself
+        // (`ctx.window = ctx` makes `window === this` inside).
+        if value.as_object().is_some_and(|object| JsObject::equals(&object, &sandbox)) {
+            return Ok(Some(global.clone().into()));
+        }
         return Ok(Some(value));
     }
     let target = target_of(global);
@@ -276,6 +350,12 @@ fn set(
     if !sandbox.__set__(key.clone(), value.clone(), sandbox.clone().into(), &mut own(context))? {
         return Ok(false);
     }
+    if matches!(key, PropertyKey::Symbol(_)) {
+        // Node's interceptors pass symbols on to the real global as well,
+        // which is where the global's own keys list them from.
+        target.__define_own_property__(&key, data_property(value), &mut own(context))?;
+        return Ok(true);
+    }
     // A declared global keeps its value on the target too, as in Node:
     // deleting it from the sandbox leaves the binding with that value.
     if let Some(desc) = target_desc
@@ -301,7 +381,8 @@ fn delete(global: &JsObject, key: &PropertyKey, context: &mut InternalMethodProp
 }
 
 /// The sandbox's string keys (Node's enumerator lists no symbols), then
-/// the target's keys that the sandbox lacks.
+/// the target's keys that the sandbox lacks (among them the symbols set or
+/// defined through the global, which land there too, as in Node).
 fn own_property_keys(global: &JsObject, context: &mut Context) -> JsResult<Vec<PropertyKey>> {
     let (target, sandbox) = parts(global);
     let Some(sandbox) = sandbox else { return target.__own_property_keys__(context) };

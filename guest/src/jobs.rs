@@ -20,7 +20,9 @@ use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
-use std::task::{Poll, Waker};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::{Poll, Wake, Waker};
 
 use boa_engine::{
     Context, JsNativeError, JsResult, JsValue,
@@ -94,6 +96,14 @@ impl Jobs {
                 progressed = true;
                 job.call(&mut context.borrow_mut())?;
                 resume_stop()?;
+                // A job that queued a future (an `import()`), or settled a
+                // promise a running future waits on, gets that future
+                // started or polled now, not after the whole queue: in Node
+                // an import() settles within a few microtask turns, and
+                // code that awaits in a loop waits for it.
+                if !self.futures.borrow().is_empty() || WOKEN.with(|flag| flag.0.swap(false, Ordering::Relaxed)) {
+                    break;
+                }
             }
             loop {
                 let job = self.generic.borrow_mut().pop_front();
@@ -142,8 +152,26 @@ fn lasting_context(context: &mut Context) -> &'static RefCell<&'static mut Conte
 
 /// Polls each running future once, removing the finished ones; whether any
 /// finished.
+/// Set when a running future is woken (a promise it awaits settled).
+struct Woken(AtomicBool);
+
+impl Wake for Woken {
+    fn wake(self: Arc<Self>) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+thread_local! {
+    /// The waker's flag, read by the drain between promise jobs.
+    static WOKEN: Arc<Woken> = Arc::new(Woken(AtomicBool::new(false)));
+}
+
 fn poll_all<'a>(running: &mut Vec<Running<'a>>) -> JsResult<bool> {
-    let mut waker = std::task::Context::from_waker(Waker::noop());
+    let waker = WOKEN.with(|flag| {
+        flag.0.store(false, Ordering::Relaxed);
+        Waker::from(Arc::clone(flag))
+    });
+    let mut waker = std::task::Context::from_waker(&waker);
     let mut finished = false;
     let mut index = 0;
     while index < running.len() {

@@ -141,9 +141,10 @@ fn requests(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<Js
     Ok(JsArray::from_iter(list, context).into())
 }
 
-/// A request's import attributes as a plain object.
+/// A request's import attributes as an object with a null prototype, as
+/// Node hands them to `importModuleDynamically` and linkers.
 fn attributes_object(request: &ModuleRequest, context: &mut Context) -> JsResult<JsObject> {
-    let object = JsObject::with_object_proto(context.intrinsics());
+    let object = JsObject::with_null_proto();
     for attribute in request.attributes() {
         object.set(attribute.key().clone(), attribute.value().clone(), true, context)?;
     }

@@ -312,7 +312,16 @@ export class Membrane {
     if (error.name !== Base.name) {
       Object.defineProperty(host, 'name', { value: error.name, writable: true, configurable: true });
     }
-    if (error.code !== undefined) host.code = error.code;
+    if (error.code !== undefined) {
+      host.code = error.code;
+      // As Node's errors (and the guest layer's): `String(error)` names the code.
+      const { code } = error;
+      Object.defineProperty(host, 'toString', {
+        value() { return `${this.name} [${code}]: ${this.message}`; },
+        writable: true,
+        configurable: true,
+      });
+    }
     Object.defineProperty(host, 'stack', { value: error.stack, writable: true, configurable: true });
     return host;
   }

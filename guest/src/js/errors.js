@@ -29,6 +29,12 @@ function codedError(Base, code, message) {
   const error = new Base(message);
   Object.defineProperty(error, 'code', { value: code, writable: true, enumerable: true, configurable: true });
   Object.defineProperty(error, kStackHeader, { value: `${error.name} [${code}]: ${message}`, configurable: true });
+  // As Node's errors: `String(error)` names the code too.
+  Object.defineProperty(error, 'toString', {
+    value() { return `${this.name} [${code}]: ${this.message}`; },
+    writable: true,
+    configurable: true,
+  });
   return error;
 }
 

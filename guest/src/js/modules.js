@@ -210,6 +210,10 @@ class SourceTextModule extends Module {
 
   createCachedData() {
     const state = moduleState(this, 'SourceTextModule');
+    const { status } = this;
+    if (status === 'evaluating' || status === 'evaluated' || status === 'errored') {
+      throw codedError(Error, 'ERR_VM_MODULE_CANNOT_CREATE_CACHED_DATA', 'Cached data cannot be created for a module which has been evaluated');
+    }
     return makeCachedData('module', state.sourceText, []);
   }
 }

@@ -35,3 +35,10 @@ export function launch() {
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
   });
 }
+
+// `node test/browser/chromium.mjs`: makes sure Chromium is there (installing
+// it if need be) and prints its path, so that callers with per-case time
+// limits (the corpus runner) do not spend them on the install.
+if (process.argv[1] && new URL(import.meta.url).pathname === (await import('node:path')).resolve(process.argv[1])) {
+  console.log(chromiumPath());
+}
