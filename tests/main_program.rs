@@ -299,7 +299,7 @@ console.log(JSON.stringify(JSON.parse(big)) === big);
 fn what_nodes_own_vm_tests_check_prints_what_node_prints() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "peer.mjs", r#"import vm from 'node:vm';
-const t = (label, f) => { try { console.log(label, 'ok', f()); } catch (e) { console.log(label, String(e)); } };
+const t = (label, f) => { try { console.log(label, 'ok', f()); } catch (e) { console.log(label, `${e.name}${e.code ? ` ${e.code}` : ''}: ${e.message}`); } };
 t('undeclared', () => vm.runInContext('"use strict"; z = 42', vm.createContext()));
 t('tdz', () => vm.runInNewContext('"use strict"; l = 1; let l;'));
 const c = vm.createContext();
