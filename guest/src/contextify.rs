@@ -266,20 +266,17 @@ fn define_own_property(
         }
         return sandbox.__define_own_property__(key, configurable(&desc), &mut own(context));
     }
+    if !sandbox.__define_own_property__(key, desc.clone(), &mut own(context))? {
+        return Ok(false);
+    }
     if matches!(key, PropertyKey::Symbol(_)) {
         // As `set`: a symbol defined through the global lands on the real
         // global too (and is listed from there); a non-configurable one is
         // there already.
-        if !sandbox.__define_own_property__(key, desc.clone(), &mut own(context))? {
-            return Ok(false);
-        }
         if desc.configurable() == Some(false) {
             return Ok(true);
         }
         return target.__define_own_property__(key, configurable(&desc), &mut own(context));
-    }
-    if !sandbox.__define_own_property__(key, desc, &mut own(context))? {
-        return Ok(false);
     }
     let read_only = is_read_only(sandbox.__get_own_property__(key, &mut own(context))?.as_ref());
     if let Some(data) = global.downcast_ref::<ContextGlobal>() {
@@ -376,6 +373,9 @@ fn delete(global: &JsObject, key: &PropertyKey, context: &mut InternalMethodProp
         && !sandbox.__delete__(key, &mut own(context))?
     {
         return Ok(false);
+    }
+    if let Some(data) = global.downcast_ref::<ContextGlobal>() {
+        data.defined_read_only.borrow_mut().remove(key);
     }
     target.__delete__(key, &mut own(context))
 }

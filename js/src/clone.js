@@ -73,11 +73,19 @@ export function errorRecord(error) {
 /** The page's error for a record from the Worker (or the thrown non-error value itself). */
 export function errorFromRecord(record) {
   if (!('name' in record)) return record.thrown;
-  const Type = Object.hasOwn(ERROR_TYPES, record.name) ? ERROR_TYPES[record.name] : Error;
-  const error = new Type(record.message);
-  if (error.name !== record.name) Object.defineProperty(error, 'name', { value: record.name, writable: true, configurable: true });
-  if (typeof record.stack === 'string') Object.defineProperty(error, 'stack', { value: record.stack, writable: true, configurable: true });
-  Object.assign(error, record.properties);
+  return Object.assign(errorOfName(record.name, record.message, record.stack), record.properties);
+}
+
+/**
+ * An error of this realm for another realm's (or agent's) error: of the
+ * standard class of that name (`Error` with that name for others), with
+ * its message, and its stack when it has one.
+ */
+export function errorOfName(name, message, stack) {
+  const Type = Object.hasOwn(ERROR_TYPES, name) ? ERROR_TYPES[name] : Error;
+  const error = new Type(message);
+  if (error.name !== name) Object.defineProperty(error, 'name', { value: name, writable: true, configurable: true });
+  if (typeof stack === 'string') Object.defineProperty(error, 'stack', { value: stack, writable: true, configurable: true });
   return error;
 }
 

@@ -4,13 +4,28 @@
 // node:vm, in a sandbox.
 
 import { compiled } from '#core-modules';
-import { packageApi } from './api.js';
+import { GuestInstance } from './instance.js';
+import { nodeVmApi, vmOptions } from './vm.js';
 
-const api = packageApi((name) => compiled.get(name));
-const vm = api.vm;
+const getCoreModule = (name) => compiled.get(name);
+const instance = new GuestInstance(getCoreModule);
+const vm = nodeVmApi(instance);
 
 export default vm;
-export const { interrupt, interruptFlag, createVm } = api;
+
+/** Stops the guest code running now (ERR_SCRIPT_EXECUTION_INTERRUPTED); see index.d.ts. */
+export function interrupt() {
+  instance.limits.interrupt();
+}
+
+/** The shared flag another thread sets to interrupt (see index.d.ts). */
+export const interruptFlag = instance.limits.interruptFlag;
+
+/** A VM of its own (a separate guest), with the package's options; see index.d.ts. */
+export function createVm(options = {}) {
+  const own = new GuestInstance(getCoreModule, vmOptions(options));
+  return { ...nodeVmApi(own), interrupt: () => own.limits.interrupt(), interruptFlag: own.limits.interruptFlag };
+}
 export const {
   Script, Module, SourceTextModule, SyntheticModule, createContext, createScript, runInContext, runInNewContext,
   runInThisContext, isContext, compileFunction, measureMemory, constants,

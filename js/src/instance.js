@@ -122,7 +122,8 @@ function jsError(error) {
   return record !== null && typeof record === 'object' && 'thrown' in record && 'stack' in record ? record : undefined;
 }
 
-function defaultConsole(level, text) {
+/** Where a guest's console lines go unless the host says: the host's console. */
+export function defaultConsole(level, text) {
   (level === 'warn' || level === 'error' ? globalThis.console.error : globalThis.console.log)(text);
 }
 

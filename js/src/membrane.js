@@ -13,6 +13,8 @@
 // host setters. Arguments and results are converted at the wall, so guest
 // code runs no host code but the functions the host handed in.
 
+import { errorOfName } from './clone.js';
+
 const WELL_KNOWN = ['asyncIterator', 'hasInstance', 'isConcatSpreadable', 'iterator', 'match', 'matchAll', 'replace',
   'search', 'species', 'split', 'toPrimitive', 'toStringTag', 'unscopables', 'dispose', 'asyncDispose']
   .filter((name) => typeof Symbol[name] === 'symbol');
@@ -307,14 +309,10 @@ export class Membrane {
     if (thrown.tag === 'object' && thrown.val.kind !== 'vm-error') return this.toHost(thrown);
     if (thrown.tag !== 'object' && thrown.tag !== 'undefined') return this.toHost(thrown);
     if (thrown.tag === 'object') this.pendingReleases.push(thrown.val.handle);
-    const Base = { TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError }[error.name] ?? Error;
-    const host = new Base(error.message);
-    if (error.name !== Base.name) {
-      Object.defineProperty(host, 'name', { value: error.name, writable: true, configurable: true });
-    }
+    const host = errorOfName(error.name, error.message, error.stack);
     if (error.code !== undefined) {
       host.code = error.code;
-      // As Node's errors (and the guest layer's): `String(error)` names the code.
+      // As Node's errors: `String(error)` names the code.
       const { code } = error;
       Object.defineProperty(host, 'toString', {
         value() { return `${this.name} [${code}]: ${this.message}`; },
@@ -322,7 +320,6 @@ export class Membrane {
         configurable: true,
       });
     }
-    Object.defineProperty(host, 'stack', { value: error.stack, writable: true, configurable: true });
     return host;
   }
 

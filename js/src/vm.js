@@ -70,13 +70,15 @@ export function vmOptions(options) {
   return { memoryLimit };
 }
 
-function codedError(Base, code, message) {
+/** An error of class `Base` with Node's `code`. */
+export function codedError(Base, code, message) {
   const error = new Base(message);
   error.code = code;
   return error;
 }
 
-function describe(value) {
+/** What a value is, as Node's ERR_INVALID_ARG_TYPE says it (`Received ...`). */
+export function describe(value) {
   if (value === null || value === undefined) return String(value);
   if (typeof value === 'function') return `function ${value.name}`;
   if (typeof value === 'object') return 'an instance of ' + (value.constructor?.name ?? 'Object');

@@ -13,7 +13,8 @@
 // `stopGraceMs` after the timeout (code that never reaches a checkpoint).
 
 import { isErrorRecord, revive, errorFromRecord } from './clone.js';
-import { vmOptions } from './vm.js';
+import { defaultConsole } from './instance.js';
+import { codedError, describe, vmOptions } from './vm.js';
 
 /** How long a stop may take before the Worker is terminated (ms). */
 const DEFAULT_STOP_GRACE_MS = 1000;
@@ -26,8 +27,8 @@ const DEFAULT_STOP_GRACE_MS = 1000;
 export function workerVmOptions(options) {
   const { memoryLimit } = vmOptions(options);
   const { console: onConsole, stopGraceMs = DEFAULT_STOP_GRACE_MS } = options;
-  if (onConsole !== undefined && typeof onConsole !== 'function') throw codedTypeError('options.console', 'function', onConsole);
-  if (typeof stopGraceMs !== 'number' || !(stopGraceMs >= 0)) throw codedTypeError('options.stopGraceMs', 'number', stopGraceMs);
+  if (onConsole !== undefined && typeof onConsole !== 'function') throw invalidArgType('options.console', 'function', onConsole);
+  if (typeof stopGraceMs !== 'number' || !(stopGraceMs >= 0)) throw invalidArgType('options.stopGraceMs', 'number', stopGraceMs);
   return { memoryLimit, onConsole, stopGraceMs };
 }
 
@@ -76,7 +77,7 @@ export class WorkerVm {
   /** node:vm's `runInContext(code, context, options)`; resolves with a copy of the result. */
   async runInContext(code, context, options) {
     const generation = await this.#current();
-    return this.#call('runInContext', { code, context: this.#contextId(context, generation), options }, timeoutOf(options));
+    return this.#call('runInContext', { code, context: this._contextId(context, generation), options }, timeoutOf(options));
   }
 
   /**
@@ -129,9 +130,10 @@ export class WorkerVm {
     return this.#call(call, args, timeoutMs);
   }
 
-  #contextId(context, generation) {
+  /** @internal The Worker's id of `context`, a context of this VM's Worker of `generation`. */
+  _contextId(context, generation) {
     if (!(context instanceof WorkerContext) || context._vm !== this) {
-      throw codedTypeError('contextifiedObject', 'WorkerContext of this VM', context);
+      throw invalidArgType('contextifiedObject', 'WorkerContext of this VM', context);
     }
     if (context._generation !== generation) throw stateLost(this.#lostReason);
     return context._id;
@@ -248,12 +250,9 @@ export class WorkerScript {
   }
 
   /** node:vm's `script.runInContext(context, options)`. */
-  runInContext(context, options) {
-    if (!(context instanceof WorkerContext) || context._vm !== this._vm) {
-      return Promise.reject(codedTypeError('contextifiedObject', 'WorkerContext of this VM', context));
-    }
-    if (context._generation !== this._generation) return Promise.reject(stateLost('the context belongs to an earlier Worker'));
-    return this._vm._call('runScript', { script: this._id, context: context._id, options }, this._generation, timeoutOf(options));
+  async runInContext(context, options) {
+    const id = this._vm._contextId(context, this._generation);
+    return this._vm._call('runScript', { script: this._id, context: id, options }, this._generation, timeoutOf(options));
   }
 
   /** node:vm's `script.runInNewContext(object, options)`. */
@@ -273,17 +272,9 @@ function timeoutOf(options) {
 }
 
 function stateLost(reason) {
-  const error = new Error(`jsvm: the VM's state was lost (${reason ?? 'its Worker ended'}); every context and script it had is gone, and the next call starts a fresh Worker`);
-  error.code = 'ERR_VM_STATE_LOST';
-  return error;
+  return codedError(Error, 'ERR_VM_STATE_LOST', `jsvm: the VM's state was lost (${reason ?? 'its Worker ended'}); every context and script it had is gone, and the next call starts a fresh Worker`);
 }
 
-function codedTypeError(name, type, value) {
-  const error = new TypeError(`The "${name}" argument must be of type ${type}. Received ${value === null ? 'null' : typeof value}`);
-  error.code = 'ERR_INVALID_ARG_TYPE';
-  return error;
-}
-
-function defaultConsole(level, text) {
-  (level === 'warn' || level === 'error' ? globalThis.console.error : globalThis.console.log)(text);
+function invalidArgType(name, type, value) {
+  return codedError(TypeError, 'ERR_INVALID_ARG_TYPE', `The "${name}" argument must be of type ${type}. Received ${describe(value)}`);
 }

@@ -8,9 +8,11 @@ import { GuestInstance } from './instance.js';
 import { nodeVmApi } from './vm.js';
 import { errorRecord, toCloneable } from './clone.js';
 
+let instance;
 let vm;
-/** A function's source, by the guest's own (native) Function.prototype.toString. */
-let functionSource;
+/** The guest's own (native) Function.prototype.toString, and the instance it is of. */
+let toString;
+let toStringOf;
 const contexts = new Map();
 const scripts = new Map();
 let nextId = 1;
@@ -19,14 +21,12 @@ let nextId = 1;
 const calls = {
   init({ modules, memoryLimit, interruptBuffer }) {
     const compiled = new Map(modules);
-    const instance = new GuestInstance((name) => compiled.get(name), {
+    instance = new GuestInstance((name) => compiled.get(name), {
       memoryLimit,
       interruptBuffer,
       console: (level, text) => postMessage({ console: level, text }),
     });
     vm = nodeVmApi(instance);
-    const toString = vm.runInThisContext('Function.prototype.toString');
-    functionSource = (f) => Reflect.apply(toString, f, []);
     return true;
   },
   createContext({ object, options }) {
@@ -82,6 +82,18 @@ function nodeOptions(options) {
   if (options === undefined || options === null || typeof options !== 'object') return options;
   const { console: _, ...rest } = options;
   return rest;
+}
+
+/**
+ * A function's source, by the guest's own Function.prototype.toString
+ * (fetched again when a trap rebuilt the guest: the old one is gone).
+ */
+function functionSource(f) {
+  if (toStringOf !== instance.membrane) {
+    toString = vm.runInThisContext('Function.prototype.toString');
+    toStringOf = instance.membrane;
+  }
+  return Reflect.apply(toString, f, []);
 }
 
 function contextOf(id) {
