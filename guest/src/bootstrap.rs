@@ -20,12 +20,13 @@ const SOURCE: &str = concat!(
     "(function (native) {\n'use strict';\n",
     include_str!("js/errors.js"),
     include_str!("js/stack.js"),
+    include_str!("js/inspect.js"),
     include_str!("js/console.js"),
     include_str!("js/uncaught.js"),
     include_str!("js/host.js"),
     include_str!("js/modules.js"),
     include_str!("js/vm.js"),
-    "\nreturn { vm, console, hostObject, hostObjectId, realmOf, inspect, moduleHooks, hostError, useHostGlobal, fast, program: { uncaughtReport, syntaxReport, setMainScript, mainProgramRuns } };\n})",
+    "\nreturn { vm, console, hostObject, hostObjectId, realmOf, display: (value) => format(value), moduleHooks, hostError, useHostGlobal, fast, program: { uncaughtReport, syntaxReport, setMainScript, mainProgramRuns } };\n})",
 );
 
 /// What the bootstrap hands back to Rust.
@@ -41,8 +42,9 @@ pub struct Bootstrap {
     /// `realmOf(object, root)`: the realm box of a context object, or of
     /// the context whose `Object.prototype` is `root`, else undefined.
     realm_of: JsFunction,
-    /// `inspect(value)`: the REPL's rendering of a value.
-    pub inspect: JsFunction,
+    /// `display(value)`: a value as `console.log` prints it (strings as they
+    /// are, everything else inspected), for the REPL and `to-display-string`.
+    pub display: JsFunction,
     /// What the module loader calls (`js/modules.js`).
     pub module_hooks: JsObject,
     /// `hostError(name, message, code)`: a guest error for a host's report.
@@ -87,7 +89,7 @@ pub fn install(context: &mut Context) -> JsResult<()> {
     let host_object = function("hostObject", context)?;
     let host_object_id = function("hostObjectId", context)?;
     let realm_of = function("realmOf", context)?;
-    let inspect = JsFunction::from_object(get_object("inspect", context)?).expect("inspect is a function");
+    let display = JsFunction::from_object(get_object("display", context)?).expect("display is a function");
     let module_hooks = get_object("moduleHooks", context)?;
     let host_error = JsFunction::from_object(get_object("hostError", context)?).expect("hostError is a function");
     let use_host_global = JsFunction::from_object(get_object("useHostGlobal", context)?).expect("useHostGlobal is a function");
@@ -99,7 +101,7 @@ pub fn install(context: &mut Context) -> JsResult<()> {
         context.intrinsics().constructors().error().prototype(),
         context.intrinsics().constructors().promise().prototype(),
     );
-    BOOTSTRAP.with_borrow_mut(|b| *b = Some(Bootstrap { vm, host_object, host_object_id, realm_of, inspect, module_hooks, host_error, use_host_global, program }));
+    BOOTSTRAP.with_borrow_mut(|b| *b = Some(Bootstrap { vm, host_object, host_object_id, realm_of, display, module_hooks, host_error, use_host_global, program }));
     Ok(())
 }
 

@@ -557,7 +557,7 @@ impl Guest for Component {
     fn to_display_string(value: Value) -> Result<String, WitError> {
         run(|context| {
             let value = values::from_wit(value, context)?;
-            let text = bootstrap::get().inspect.call(&JsValue::undefined(), &[value], context)?;
+            let text = bootstrap::get().display.call(&JsValue::undefined(), &[value], context)?;
             Ok(text.to_string(context)?.to_std_string_lossy())
         })
     }

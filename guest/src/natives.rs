@@ -31,7 +31,7 @@ pub const ENGINE_VERSION: &str = concat!("boa_engine 0.22.0; jsvm ", env!("CARGO
 /// Builds the `native` object given to the bootstrap.
 pub fn make(context: &mut Context) -> JsResult<JsObject> {
     let main_realm = JsObject::from_proto_and_data(None, RealmBox(context.realm().clone()));
-    let functions: [(&str, usize, fn(&JsValue, &[JsValue], &mut Context) -> JsResult<JsValue>); 20] = [
+    let functions: [(&str, usize, fn(&JsValue, &[JsValue], &mut Context) -> JsResult<JsValue>); 22] = [
         ("contextify", 2, contextify),
         ("createRealm", 4, create_realm),
         ("checkScript", 1, check_script),
@@ -49,6 +49,8 @@ pub fn make(context: &mut Context) -> JsResult<JsObject> {
         ("gc", 0, gc),
         ("realmShims", 4, crate::shims::realm_shims),
         ("promiseState", 1, promise_state),
+        ("proxyDetails", 1, proxy_details),
+        ("isClass", 1, is_class),
         ("runScriptIn", 5, crate::fast_run::run_script_in),
         ("fastScriptRunInContext", 1, crate::fast_run::script_run_in_context),
         ("fastRunInContext", 1, crate::fast_run::run_in_context),
@@ -240,6 +242,31 @@ fn promise_state(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResu
         PromiseState::Rejected(reason) => vec![js_string!("rejected").into(), reason],
     };
     Ok(JsArray::from_iter(entries, context).into())
+}
+
+/// `proxyDetails(value)` → `[target, handler]` of a Proxy, `null` for a
+/// revoked Proxy, `undefined` for anything else; no trap runs (the console
+/// shows a Proxy as its target, as Node's util.inspect does).
+fn proxy_details(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
+    let Some(object) = args.get_or_undefined(0).as_object() else { return Ok(JsValue::undefined()) };
+    let Some(proxy) = object.downcast_ref::<boa_engine::builtins::proxy::Proxy>() else {
+        return Ok(JsValue::undefined());
+    };
+    let Some((target, handler)) = proxy.target_and_handler() else { return Ok(JsValue::null()) };
+    drop(proxy);
+    Ok(JsArray::from_iter([target.into(), handler.into()], context).into())
+}
+
+/// `isClass(value)`: whether `value` is a class constructor (Boa's
+/// `Function.prototype.toString` does not show a class's source, so the
+/// console cannot tell by the text as Node does).
+fn is_class(_: &JsValue, args: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
+    let class = args.get_or_undefined(0).as_object().is_some_and(|object| {
+        object
+            .downcast_ref::<boa_engine::builtins::function::OrdinaryFunction>()
+            .is_some_and(|function| function.is_class_constructor())
+    });
+    Ok(JsValue::from(class))
 }
 
 fn gc(_: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {

@@ -30,7 +30,7 @@ function uncaughtReport(thrown, site, filename, source, isModule, rejection) {
   if (rejection && !isErrorObject(thrown)) {
     const message = 'This error originated either by throwing inside of an async function without a catch block, '
       + 'or by rejecting a promise which was not handled with .catch(). The promise rejected with the reason '
-      + `"${inspect(thrown, 1)}".`;
+      + `"${noSideEffectsToString(thrown)}".`;
     return `UnhandledPromiseRejection: ${message} {\n  code: 'ERR_UNHANDLED_REJECTION'\n}`;
   }
   if (isErrorObject(thrown)) {
@@ -52,7 +52,51 @@ function uncaughtReport(thrown, site, filename, source, isModule, rejection) {
   if (site !== undefined && site[0] === filename) {
     header = sourceHeader(filename, source, site[1], throwColumn(source, site[1], site[2])) ?? '';
   }
-  return `\n${header}${inspect(thrown)}`;
+  return `\n${header}${thrownText(thrown)}`;
+}
+
+/**
+ * A thrown value that is no error as Node prints it: objects inspected,
+ * primitives as their string (a symbol, which has none, as nothing).
+ */
+function thrownText(thrown) {
+  if ((typeof thrown === 'object' && thrown !== null) || typeof thrown === 'function') return inspect(thrown);
+  return typeof thrown === 'symbol' ? '' : String(thrown);
+}
+
+/**
+ * V8's description of a value that runs none of its code, as Node quotes a
+ * rejection reason: a primitive's string, a function's source, an error's
+ * `name: message`, `#<Foo>` for an object whose `toString` is
+ * Object.prototype's, else its built-in tag (`[object Array]`).
+ */
+function noSideEffectsToString(value) {
+  if (typeof value === 'symbol') return Symbol.prototype.toString.call(value);
+  if (typeof value === 'function') return Function.prototype.toString.call(value);
+  if (typeof value !== 'object' || value === null) return String(value);
+  if (isErrorObject(value)) {
+    const data = (key) => {
+      for (let o = value; o !== null; o = Object.getPrototypeOf(o)) {
+        const desc = Object.getOwnPropertyDescriptor(o, key);
+        if (desc !== undefined) return 'value' in desc ? desc.value : undefined;
+      }
+      return undefined;
+    };
+    const name = data('name') === undefined ? 'Error' : String(data('name'));
+    const message = data('message') === undefined ? '' : String(data('message'));
+    return name === '' ? message : message === '' ? name : `${name}: ${message}`;
+  }
+  let holder = value;
+  while (holder !== null && !Object.prototype.hasOwnProperty.call(holder, 'toString')) holder = Object.getPrototypeOf(holder);
+  const toString = holder === null ? undefined : Object.getOwnPropertyDescriptor(holder, 'toString').value;
+  if (toString === Object.prototype.toString || (typeof toString === 'function' && toString.name === 'toString'
+    && Object.getPrototypeOf(holder) === null && Object.prototype.hasOwnProperty.call(holder, 'hasOwnProperty'))) {
+    for (let o = value; o !== null; o = Object.getPrototypeOf(o)) {
+      const desc = Object.getOwnPropertyDescriptor(o, 'constructor');
+      if (desc !== undefined && typeof desc.value === 'function' && desc.value.name !== '') return `#<${desc.value.name}>`;
+    }
+  }
+  return `[object ${Object.prototype.toString.call(value).slice(8, -1)}]`;
 }
 
 /** The report of the program's own SyntaxError: the offending token underlined. */
