@@ -334,3 +334,28 @@ t('export at the end', () => new vm.SourceTextModule('const x = 1; export { x }'
     assert_eq!(text(&ours.stdout), text(&theirs.stdout), "stderr: {}", text(&ours.stderr));
     assert_eq!(ours.status.code(), theirs.status.code());
 }
+
+#[test]
+fn engine_errors_read_as_v8_words_them_and_belong_to_the_context() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "wording.mjs", r#"import vm from 'node:vm';
+const ctx = vm.createContext({});
+const own = vm.runInContext('this', ctx);
+const check = (code) => {
+  try { vm.runInContext(code, ctx, { timeout: 100 }); console.log('no error:', code); }
+  catch (e) { console.log(`${e.name} [main realm: ${e instanceof Error}, context's: ${e instanceof own[e.name]}]: ${e.message}`); }
+};
+const script = new vm.Script('let once = 1');
+script.runInContext(ctx);
+try { script.runInContext(ctx); } catch (e) { console.log('rerun:', e.name, e instanceof own.SyntaxError, e.message); }
+for (const code of [
+  'let q = 1', 'let q = 2', 'var q', 'let a = 1; let a = 2;',
+  'while (true) {}',
+  'undefined.x', 'null.foo', 'let u; u["key"]', 'const c = 1; c = 2;', 'new Array(-1)', 'class K {}; K()',
+  '"a".repeat(-1)', '1n + 1', '"a" in 5', '`${Symbol()}`', '[].reduce((a, b) => a)', 'Object.defineProperty(1, "a", {})',
+  'var ;', 'let b = 2 error;', 'x = "str" "more"', 'f(1 2)', 'var x = ', '({a:1', '"unterminated',
+  'a b', 'var if = 1', 'return 1', '@',
+]) check(code);
+"#);
+    same_as_node(dir.path(), "wording.mjs");
+}

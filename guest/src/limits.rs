@@ -13,6 +13,7 @@ use std::cell::Cell;
 
 use boa_engine::{
     Context, JsError, JsNativeError, JsResult, JsValue, js_string,
+    realm::Realm,
     error::{EngineError, RuntimeLimitError},
 };
 
@@ -126,9 +127,10 @@ impl RunScope {
         RunScope { id, timeout_ms }
     }
 
-    /// Closes the scope and turns a stop aimed at it into Node's error; any
-    /// other outcome passes through unchanged.
-    pub fn finish<T>(self, result: JsResult<T>, context: &mut Context) -> JsResult<T> {
+    /// Closes the scope and turns a stop aimed at it into Node's error, an
+    /// `Error` of `realm` (the context the run was in, as V8 raises it
+    /// there); any other outcome passes through unchanged.
+    pub fn finish<T>(self, result: JsResult<T>, realm: &Realm, context: &mut Context) -> JsResult<T> {
         let id = self.id;
         if id < LOCAL_SCOPE {
             host::leave_run(id);
@@ -146,7 +148,7 @@ impl RunScope {
                     if stop.reason == StopReason::MemoryLimit {
                         boa_gc::force_collect(); // what the stopped run held
                     }
-                    Err(node_error(stop.reason, self.timeout_ms, context))
+                    Err(crate::natives::in_realm(realm, context, |context| node_error(stop.reason, self.timeout_ms, context)))
                 }
                 _ => Err(error),
             },
@@ -185,7 +187,7 @@ pub fn run_with_limits<T>(
     {
         crate::jobs::discard_realm(&realm, context);
     }
-    scope.finish(result, context)
+    scope.finish(result, &realm, context)
 }
 
 /// Node's error for a stop: an `Error` of the current realm with `code`.

@@ -28,6 +28,7 @@ fn describe(error: ParseError, source: &str) -> SyntaxProblem {
         ParseError::Expected { span, .. } | ParseError::Unexpected { span, .. } => Some(span.start()),
         ParseError::General { position, .. } => Some(*position),
         ParseError::Lex { err: boa_parser::lexer::Error::Syntax(_, position) } => Some(*position),
+        ParseError::Redeclared { .. } => Some(boa_ast::Position::new(1, 1)),
         _ => None,
     };
     let (line, column) = match position {
@@ -38,13 +39,53 @@ fn describe(error: ParseError, source: &str) -> SyntaxProblem {
             (source.lines().count().max(1) as u32, last.chars().count() as u32 + 1)
         }
     };
-    let message = error.to_string();
-    // Boa appends " at line N, col M"; the position is reported separately.
-    let message = match message.rfind(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message,
-    };
+    let message = v8_message(&error, source, line, column).unwrap_or_else(|| {
+        let message = error.to_string();
+        // Boa appends " at line N, col M"; the position is reported separately.
+        match message.rfind(" at line ") {
+            Some(i) => message[..i].to_string(),
+            None => message,
+        }
+    });
     SyntaxProblem { message, line, column }
+}
+
+/// Words V8 does not treat as identifiers in an "Unexpected" message.
+const RESERVED: &[&str] = &[
+    "await", "break", "case", "catch", "class", "const", "continue", "debugger", "default", "delete", "do", "else",
+    "enum", "export", "extends", "false", "finally", "for", "function", "if", "import", "in", "instanceof", "new",
+    "null", "return", "super", "switch", "this", "throw", "true", "try", "typeof", "var", "void", "while", "with",
+];
+
+/// V8's wording for the parse errors people meet most (`Unexpected token
+/// ';'`, `Unexpected identifier 'x'`, `Unexpected number`, `Unexpected
+/// string`, `Unexpected end of input`, `Invalid or unexpected token`,
+/// `missing ) after argument list`, `Illegal return statement`); None
+/// keeps Boa's. The kind of the offending token is read from the source at
+/// its position (Boa's message shows a string literal without its quotes).
+fn v8_message(error: &ParseError, source: &str, line: u32, column: u32) -> Option<String> {
+    let found = match error {
+        ParseError::AbruptEnd => return Some("Unexpected end of input".into()),
+        ParseError::Lex { .. } => return Some("Invalid or unexpected token".into()),
+        ParseError::Expected { context: "argument list", .. } => return Some("missing ) after argument list".into()),
+        ParseError::Expected { found, .. } | ParseError::Unexpected { found, .. } => found,
+        _ => return None,
+    };
+    match &**found {
+        "end of file" => return Some("Unexpected end of input".into()),
+        "return" => return Some("Illegal return statement".into()),
+        _ => {}
+    }
+    let first = source.lines().nth(line.saturating_sub(1) as usize).and_then(|l| l.chars().nth(column.saturating_sub(1) as usize));
+    Some(match first {
+        Some('"' | '\'') => "Unexpected string".into(),
+        Some('`') => "Unexpected template string".into(),
+        Some(c) if c.is_ascii_digit() => "Unexpected number".into(),
+        Some(c) if (c == '_' || c == '$' || c.is_alphabetic()) && !RESERVED.contains(&&**found) => {
+            format!("Unexpected identifier '{found}'")
+        }
+        _ => format!("Unexpected token '{found}'"),
+    })
 }
 
 /// Parses `code` with the script goal against a throwaway scope, so no
