@@ -582,4 +582,8 @@ impl Guest for Component {
     fn release(handles: Vec<u32>) {
         values::release(&handles);
     }
+
+    fn settle_host_promise(target: u32, outcome: Result<Value, WitError>) -> Result<(), WitError> {
+        run(|context| crate::host_promises::settle(target, outcome, context))
+    }
 }

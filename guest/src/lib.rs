@@ -13,6 +13,7 @@ mod errors;
 mod fast_run;
 mod contextify;
 mod hooks;
+mod host_promises;
 mod host_modules;
 mod jobs;
 mod limits;

@@ -278,6 +278,9 @@ pub fn from_wit(value: Value, context: &mut Context) -> JsResult<JsValue> {
         Value::RegisteredSymbol(key) => registered_symbol(&key, context)?,
         Value::Object(o) => JsValue::from(object(o.handle)?),
         Value::Bytes(bytes) => crate::bytes::from_wit(bytes, context)?,
+        Value::HostObject(reference) if reference.kind == ObjectKind::Promise => {
+            crate::host_promises::promise_for(reference.handle, context)
+        }
         Value::HostObject(reference) => {
             let this_global = THIS_GLOBAL.with_borrow(|g| g.as_ref().filter(|(_, h)| h.handle == reference.handle).map(|(p, _)| p.clone()));
             match this_global {

@@ -12,8 +12,14 @@ use crate::module_root::ModuleRoot;
 use crate::value::{Releaser, Value};
 use crate::{ConsoleLevel, JsException};
 
-/// A host function as the guest calls it: arguments in, value or exception out.
-pub type HostFn = Box<dyn FnMut(Vec<Value>) -> Result<Value, JsException> + Send>;
+/// A host function as the guest calls it: arguments in, then a value or
+/// exception out, at once or (async) as a future the guest awaits.
+pub enum HostFn {
+    /// Answers during the call.
+    Sync(Box<dyn FnMut(Vec<Value>) -> Result<Value, JsException> + Send>),
+    /// Answers later: the guest gets a pending promise (see `async_host`).
+    Async(crate::async_host::AsyncHostFn),
+}
 
 /// Where console lines go.
 pub type ConsoleFn = Box<dyn FnMut(ConsoleLevel, &str) + Send>;
@@ -38,6 +44,8 @@ pub struct HostState {
     pub(crate) memory: GuestMemory,
     pub(crate) console: ConsoleFn,
     pub(crate) functions: Vec<HostFn>,
+    /// Calls of async host functions whose futures have not finished.
+    pub(crate) pending: crate::async_host::PendingCalls,
     pub(crate) releaser: Releaser,
     pub(crate) limits: Limits,
     /// Fuel accounting: consumed before the current tank, and the tank's size.
@@ -76,6 +84,7 @@ impl HostState {
             memory: GuestMemory { limits: limits_builder.build(), size: 0 },
             console,
             functions,
+            pending: crate::async_host::PendingCalls::default(),
             releaser,
             limits,
             fuel_base: 0,
@@ -165,9 +174,14 @@ impl imported::Host for HostState {
         let Some(function) = self.functions.get_mut(target as usize) else {
             return Err(no_such_host_object(target));
         };
-        match function(args) {
-            Ok(value) => Ok(value.into_wit()),
-            Err(exception) => Err(exception.into_wit()),
+        match function {
+            HostFn::Sync(function) => function(args).map(Value::into_wit).map_err(JsException::into_wit),
+            // The guest gets a host promise; the Vm's async driver settles
+            // it when the future finishes (`Vm::resolve`).
+            HostFn::Async(function) => {
+                let handle = self.pending.start(function(args));
+                Ok(wit::Value::HostObject(wit::HostObjectRef { handle, kind: wit::ObjectKind::Promise }))
+            }
         }
     }
 

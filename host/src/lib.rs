@@ -24,6 +24,7 @@
 //! Calls run the guest on the calling thread's stack: call a [`Vm`] from a
 //! thread with at least 2 MiB of stack (Rust's default for spawned threads).
 
+mod async_host;
 mod bindings;
 #[cfg(unix)]
 mod code_in_place;
@@ -38,6 +39,7 @@ mod options;
 mod value;
 mod vm;
 
+pub use async_host::AwaitOptions;
 pub use error::{Error, JsException, Result};
 pub use limits::InterruptHandle;
 pub use modules::{Module, ModuleOptions};

@@ -74,19 +74,25 @@ const HARD_STOP_MIN_FUEL: u64 = 500_000_000;
 
 /// A request to stop a Vm from another thread.
 #[derive(Clone, Debug, Default)]
-pub struct InterruptHandle(Arc<AtomicBool>);
+pub struct InterruptHandle {
+    requested: Arc<AtomicBool>,
+    /// Wakes the Vm's async driver when it waits on host futures.
+    pub(crate) waker: crate::async_host::WakeSlot,
+}
 
 impl InterruptHandle {
     /// Asks the Vm to stop what it is running: the current call fails with
     /// `ERR_SCRIPT_EXECUTION_INTERRUPTED` and the Vm keeps its state. A
-    /// request made while nothing runs applies to the next call.
+    /// request made while nothing runs applies to the next call; one made
+    /// while [`crate::Vm::resolve`] awaits host futures ends that await.
     pub fn interrupt(&self) {
-        self.0.store(true, Ordering::SeqCst);
+        self.requested.store(true, Ordering::SeqCst);
         crate::engine::nudge_epochs();
+        self.waker.wake();
     }
 
-    fn take(&self) -> bool {
-        self.0.swap(false, Ordering::SeqCst)
+    pub(crate) fn take(&self) -> bool {
+        self.requested.swap(false, Ordering::SeqCst)
     }
 }
 
@@ -250,7 +256,7 @@ impl Limits {
         // The interrupt handle and SIGINT are noticed here too, so a guest
         // that never reaches a checkpoint is still stopped.
         if self.stop_requested_at.is_none() && self.pending.is_none() {
-            let interrupted = self.interrupt.0.load(Ordering::SeqCst)
+            let interrupted = self.interrupt.requested.load(Ordering::SeqCst)
                 || (self.scopes.iter().any(|s| s.sigint) && sigint::seen());
             if interrupted {
                 self.stop_requested_at = Some(now);

@@ -137,7 +137,7 @@ impl VmBuilder {
             state.module_root = Some(root);
         }
         let (store, bindings) = instantiate(state, self.memory_limit)?;
-        Ok(Vm { id, store, bindings, releaser, memory_limit: self.memory_limit, clock, interrupt })
+        Ok(Vm { id, store, bindings, releaser, memory_limit: self.memory_limit, clock, interrupt, awaiter: None })
     }
 }
 
@@ -221,13 +221,15 @@ pub(crate) fn refuel(store: &mut impl AsContextMut<Data = HostState>) {
 /// are only valid with that Vm.
 pub struct Vm {
     /// This Vm's number (its values carry it; see `check_value`).
-    id: u64,
-    store: Store<HostState>,
+    pub(crate) id: u64,
+    pub(crate) store: Store<HostState>,
     bindings: Jsvm,
     releaser: Releaser,
     memory_limit: Option<usize>,
     clock: Clock,
-    interrupt: InterruptHandle,
+    pub(crate) interrupt: InterruptHandle,
+    /// The async driver's guest helpers, made on first use (`async_host`).
+    pub(crate) awaiter: Option<crate::async_host::Awaiter>,
 }
 
 impl Vm {
@@ -337,6 +339,7 @@ impl Vm {
         let (store, bindings) = instantiate(state, self.memory_limit)?;
         self.store = store;
         self.bindings = bindings;
+        self.awaiter = None;
         Ok(())
     }
 
@@ -599,7 +602,7 @@ impl Vm {
         f: impl FnMut(Vec<Value>) -> std::result::Result<Value, JsException> + Send + 'static,
     ) -> HostFunction {
         let functions: &mut Vec<HostFn> = &mut self.store.data_mut().functions;
-        functions.push(Box::new(f));
+        functions.push(HostFn::Sync(Box::new(f)));
         HostFunction { index: (functions.len() - 1) as u32, vm: self.id }
     }
 
