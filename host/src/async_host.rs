@@ -242,7 +242,7 @@ impl Vm {
             let finished = poll_fn(|cx| {
                 slot.set(cx.waker());
                 let finished = self.store.data_mut().pending.poll_finished(cx);
-                let stopping = deadline.is_some_and(|d| Instant::now() >= d);
+                let stopping = deadline.is_some_and(|d| Instant::now() >= d) || self.interrupt.is_requested();
                 if finished.is_empty() && !stopping { Poll::Pending } else { Poll::Ready(finished) }
             })
             .await;

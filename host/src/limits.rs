@@ -91,6 +91,11 @@ impl InterruptHandle {
         self.waker.wake();
     }
 
+    /// Whether a stop was asked for and not yet taken.
+    pub(crate) fn is_requested(&self) -> bool {
+        self.requested.load(Ordering::SeqCst)
+    }
+
     pub(crate) fn take(&self) -> bool {
         self.requested.swap(false, Ordering::SeqCst)
     }
