@@ -127,9 +127,10 @@ impl RunScope {
         RunScope { id, timeout_ms }
     }
 
-    /// Closes the scope and turns a stop aimed at it into Node's error, an
-    /// `Error` of `realm` (the context the run was in, as V8 raises it
-    /// there); any other outcome passes through unchanged.
+    /// Closes the scope and turns a stop aimed at it into Node's error (a
+    /// timeout or interrupt is an `Error` of `realm`, the context the run
+    /// was in, as V8 raises it there); any other outcome passes through
+    /// unchanged.
     pub fn finish<T>(self, result: JsResult<T>, realm: &Realm, context: &mut Context) -> JsResult<T> {
         let id = self.id;
         if id < LOCAL_SCOPE {
@@ -148,7 +149,13 @@ impl RunScope {
                     if stop.reason == StopReason::MemoryLimit {
                         boa_gc::force_collect(); // what the stopped run held
                     }
-                    Err(crate::natives::in_realm(realm, context, |context| node_error(stop.reason, self.timeout_ms, context)))
+                    // Node raises a timeout or an interrupt in the context
+                    // that ran; the memory limit is jsvm's own, a node:vm
+                    // layer error like its other ones.
+                    Err(match stop.reason {
+                        StopReason::MemoryLimit => node_error(stop.reason, self.timeout_ms, context),
+                        _ => crate::natives::in_realm(realm, context, |context| node_error(stop.reason, self.timeout_ms, context)),
+                    })
                 }
                 _ => Err(error),
             },

@@ -61,6 +61,20 @@ export function stateLostError(reason) {
   return error;
 }
 
+/** Host promise handles start here, apart from host object handles. */
+const HOST_PROMISES = 2 ** 30;
+
+/** Whether `value` is a host thenable that is not a host Promise or a guest object. */
+function isForeignThenable(membrane, value) {
+  if ((typeof value !== 'object' && typeof value !== 'function') || value === null || value instanceof Promise) return false;
+  if (membrane.handleOf(value) !== undefined) return false;
+  try {
+    return typeof value.then === 'function';
+  } catch {
+    return false;
+  }
+}
+
 function hostKind(value) {
   if (typeof value === 'function') return 'function';
   if (Array.isArray(value)) return 'array';
@@ -75,9 +89,6 @@ function hostKind(value) {
 function ownVisible(membrane, object, key) {
   if (typeof object === 'function') return undefined;
   if (object === globalThis && HOST_GLOBAL_NAMES.has(key)) return undefined;
-  // A host promise shows the guest one method, `then`, which only ever
-  // calls the guest's own callbacks: so the guest can `await` it.
-  if (key === 'then' && object instanceof Promise) return { value: membrane.thenOf(object), writable: false, enumerable: false, configurable: true };
   const desc = Reflect.getOwnPropertyDescriptor(object, key);
   if (desc === undefined || 'value' in desc) return desc;
   const guestOwned = (f) => f === undefined || membrane.handleOf(f) !== undefined;
@@ -108,6 +119,8 @@ export class Membrane {
     });
     this.hostObjects = []; // host handle -> object
     this.hostIds = new Map(); // object -> host handle
+    this.hostPromiseIds = new Map(); // host promise -> host handle, until it settles
+    this.nextHostPromise = 0;
     this.guestSymbols = new Map(); // guest handle -> symbol
     this.guestSymbolHandles = new Map(); // symbol -> guest handle
     this.hostSymbols = []; // host handle -> symbol
@@ -140,6 +153,7 @@ export class Membrane {
     if (handle !== undefined) return { tag: 'object', val: { handle, kind: 'other' } };
     const bytes = bytesToGuest(value);
     if (bytes !== undefined) return bytes;
+    if (value instanceof Promise) return this.promiseToGuest(value);
     let id = this.hostIds.get(value);
     if (id === undefined) {
       id = this.hostObjects.push(value) - 1;
@@ -244,20 +258,42 @@ export class Membrane {
     });
   }
 
-  /** The `then` a host promise shows the guest (see `ownVisible`), made once per promise. */
-  thenOf(promise) {
-    this.thens ??= new WeakMap();
-    let then = this.thens.get(promise);
-    if (then === undefined) {
-      then = (onFulfilled, onRejected) => {
-        promise.then(
-          (value) => typeof onFulfilled === 'function' && onFulfilled(value),
-          (reason) => typeof onRejected === 'function' && onRejected(reason),
-        );
-      };
-      this.thens.set(promise, then);
+  /**
+   * A host promise as the guest receives it: a host promise handle (WIT
+   * `host-object` of kind `promise`), which the guest sees as a pending
+   * promise of its own. When the host promise settles, the guest's settles
+   * with it (`settle-host-promise`): a value crosses as any value does, a
+   * rejection as a guest error with its name, message and code (or the
+   * thrown value itself, for a non-error). The same promise crossing again
+   * before it settles is the same guest promise.
+   */
+  promiseToGuest(promise) {
+    let id = this.hostPromiseIds.get(promise);
+    if (id === undefined) {
+      id = HOST_PROMISES + (this.nextHostPromise++ % HOST_PROMISES);
+      this.hostPromiseIds.set(promise, id);
+      promise.then(
+        (value) => this.settleHostPromise(promise, id, () => ({ tag: 'ok', val: this.toGuest(value) })),
+        (reason) => this.settleHostPromise(promise, id, () => ({ tag: 'err', val: this.errorToGuest(reason) })),
+      );
     }
-    return then;
+    return { tag: 'host-object', val: { handle: id, kind: 'promise' } };
+  }
+
+  /**
+   * Settles the guest side of host promise `id`, from the host's microtask
+   * queue; the guest's jobs that follow run as the VM's other jobs do. A
+   * failure here has no caller to reach: it is reported, never thrown
+   * (a VM rebuilt since has no such promise, and says nothing).
+   */
+  settleHostPromise(promise, id, outcome) {
+    this.hostPromiseIds.delete(promise);
+    if (this.lost !== undefined) return;
+    try {
+      this.invoke(() => this.guest().settleHostPromise(id, outcome()));
+    } catch (error) {
+      if (this.lost === undefined) globalThis.console.error(error);
+    }
   }
 
   /**
@@ -356,7 +392,9 @@ export class Membrane {
       call: guard((id, thisArg, args) => {
         const target = object(id);
         if (typeof target !== 'function') throw new TypeError('jsvm: a host object is not a function');
-        return this.toGuest(Reflect.apply(target, this.toHost(thisArg), args.map((a) => this.toHost(a))));
+        const result = Reflect.apply(target, this.toHost(thisArg), args.map((a) => this.toHost(a)));
+        // An async host function's promise (or thenable) is one the guest can await.
+        return this.toGuest(isForeignThenable(this, result) ? Promise.resolve(result) : result);
       }),
       construct: guard((id, args) => {
         const target = object(id);
