@@ -78,3 +78,9 @@ async fn main() -> Result<(), jsvm::Error> {
     assert_eq!(after, 2.0);
     Ok(())
 }
+
+// `cargo test` builds this example as a test and runs `main` through this.
+#[test]
+fn example_runs() {
+    main().expect("the async host example succeeds");
+}
