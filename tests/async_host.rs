@@ -178,3 +178,31 @@ async fn a_promise_nothing_can_settle_fails_at_once() {
     // Values that are no promise resolve to themselves.
     assert_eq!(f64::from_value(vm.resolve(Value::Number(3.0)).await.unwrap()).unwrap(), 3.0);
 }
+
+#[tokio::test]
+async fn a_run_stopped_by_its_timeout_ends_the_host_calls_it_started() {
+    let mut vm = Vm::new().unwrap();
+    let ctx = vm.create_context().unwrap();
+    let dropped = Arc::new(AtomicBool::new(false));
+    let flag = dropped.clone();
+    let lookup = vm.async_function(move |_| {
+        let guard = DropFlag(flag.clone());
+        async move {
+            let _guard = guard;
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            Ok(Value::String("late answer".into()))
+        }
+    });
+    vm.set_global(&ctx, "lookup", lookup).unwrap();
+    let options = jsvm::RunOptions { timeout: Some(Duration::from_millis(50)), ..Default::default() };
+    let outcome = vm.run_in_context_with(&ctx, "var seen = 'pending'; lookup().then((v) => { seen = v; }, (e) => { seen = e.code; }); for (;;) {}", &options);
+    match outcome {
+        Err(Error::Js(e)) => assert_eq!(e.code.as_deref(), Some("ERR_SCRIPT_EXECUTION_TIMEOUT")),
+        other => panic!("expected a timeout, got {other:?}"),
+    }
+    assert!(dropped.load(Ordering::SeqCst), "the host future of the stopped run was dropped");
+    assert_eq!(text(vm.run_in_context(&ctx, "seen").unwrap()), "ERR_SCRIPT_EXECUTION_TIMEOUT");
+    // Nothing is left pending: the late answer never arrives.
+    let promise = vm.run_in_context(&ctx, "new Promise(() => {})").unwrap();
+    assert!(matches!(vm.resolve(promise).await, Err(Error::Engine(_))));
+}

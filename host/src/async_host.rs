@@ -15,7 +15,8 @@
 //! [`InterruptHandle`](crate::InterruptHandle) request during the await
 //! drops the pending futures and rejects their guest promises with Node's
 //! error (`ERR_SCRIPT_EXECUTION_TIMEOUT` / `_INTERRUPTED`), so what the
-//! program started ends too. A promise that nothing pending can settle
+//! program started ends too; so does any guest call that a timeout or an
+//! interrupt stops, for the host calls it started (`Vm::call_limited`). A promise that nothing pending can settle
 //! fails at once instead of waiting forever; nothing spins while the
 //! driver waits (it sleeps until a future, the alarm or an interrupt
 //! wakes it).
@@ -48,22 +49,29 @@ const PROMISE_HANDLES: u32 = 1 << 31;
 #[derive(Default)]
 pub(crate) struct PendingCalls {
     next: u32,
-    calls: Vec<(u32, HostFuture)>,
+    /// (host promise handle, start sequence number, future)
+    calls: Vec<(u32, u32, HostFuture)>,
 }
 
 impl PendingCalls {
     /// Keeps `future`; returns the handle of the host promise the guest gets.
     pub(crate) fn start(&mut self, future: HostFuture) -> u32 {
-        let handle = PROMISE_HANDLES | (self.next % PROMISE_HANDLES);
+        let sequence = self.next;
+        let handle = PROMISE_HANDLES | (sequence % PROMISE_HANDLES);
         self.next = self.next.wrapping_add(1);
-        self.calls.push((handle, future));
+        self.calls.push((handle, sequence, future));
         handle
+    }
+
+    /// The sequence number the next call will get.
+    pub(crate) fn next_sequence(&self) -> u32 {
+        self.next
     }
 
     /// The calls whose futures finished at this poll (each removed).
     fn poll_finished(&mut self, cx: &mut std::task::Context<'_>) -> Vec<(u32, std::result::Result<Value, JsException>)> {
         let mut finished = Vec::new();
-        self.calls.retain_mut(|(handle, future)| match future.as_mut().poll(cx) {
+        self.calls.retain_mut(|(handle, _, future)| match future.as_mut().poll(cx) {
             Poll::Ready(outcome) => {
                 finished.push((*handle, outcome));
                 false
@@ -75,7 +83,21 @@ impl PendingCalls {
 
     /// Drops every pending future; returns their handles.
     fn cancel_all(&mut self) -> Vec<u32> {
-        self.calls.drain(..).map(|(handle, _)| handle).collect()
+        self.calls.drain(..).map(|(handle, _, _)| handle).collect()
+    }
+
+    /// Drops the pending futures of calls started at `first` or later;
+    /// returns their handles.
+    fn cancel_since(&mut self, first: u32) -> Vec<u32> {
+        let mut cancelled = Vec::new();
+        self.calls.retain(|(handle, sequence, _)| {
+            let later = sequence.wrapping_sub(first) < PROMISE_HANDLES;
+            if later {
+                cancelled.push(*handle);
+            }
+            !later
+        });
+        cancelled
     }
 
     fn is_empty(&self) -> bool {
@@ -265,10 +287,23 @@ impl Vm {
         self.call_limited(budget, false, |g, s| block_on(g.call_settle_host_promise(s, handle, outcome.as_ref())))
     }
 
+    /// Drops the pending host futures of calls a stopped guest call
+    /// started (from sequence number `first`), rejecting their guest
+    /// promises with the stop's error, so nothing the stopped run began
+    /// goes on later. Failures here are the stop's own: ignored.
+    pub(crate) fn cancel_started_since(&mut self, first: u32, exception: &JsException) {
+        let handles = self.store.data_mut().pending.cancel_since(first);
+        let _ = self.reject_all(handles, exception);
+    }
+
     /// Drops every pending host future and rejects its guest promise with
     /// `exception`; the guest may handle the rejections for a moment.
     fn cancel_pending(&mut self, exception: &JsException) -> Result<()> {
         let handles = self.store.data_mut().pending.cancel_all();
+        self.reject_all(handles, exception)
+    }
+
+    fn reject_all(&mut self, handles: Vec<u32>, exception: &JsException) -> Result<()> {
         let budget = Some(Budget::Millis(STOP_GRACE.as_millis() as u32));
         for handle in handles {
             let outcome = Err(exception.clone());

@@ -260,6 +260,24 @@ impl Vm {
         break_on_sigint: bool,
         f: impl FnOnce(&exported::Guest, &mut Store<HostState>) -> wasmtime::Result<Result<T, wit::JsError>>,
     ) -> Result<T> {
+        let first_started = self.store.data().pending.next_sequence();
+        let result = self.call_limited_once(budget, break_on_sigint, f);
+        // A timeout or interrupt that ends the call also ends the async
+        // host calls it started (see `async_host`).
+        if let Err(Error::Js(exception)) = &result
+            && matches!(exception.code.as_deref(), Some("ERR_SCRIPT_EXECUTION_TIMEOUT" | "ERR_SCRIPT_EXECUTION_INTERRUPTED"))
+        {
+            self.cancel_started_since(first_started, &exception.clone());
+        }
+        result
+    }
+
+    fn call_limited_once<T>(
+        &mut self,
+        budget: Option<Budget>,
+        break_on_sigint: bool,
+        f: impl FnOnce(&exported::Guest, &mut Store<HostState>) -> wasmtime::Result<Result<T, wit::JsError>>,
+    ) -> Result<T> {
         self.flush_releases()?;
         let now = meter(&mut self.store);
         self.store.data_mut().limits.begin_call(now, budget, break_on_sigint);

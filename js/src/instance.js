@@ -74,15 +74,19 @@ export class GuestInstance {
   invoke(membrane, f) {
     if (membrane !== this.membrane) throw stateLostError(membrane.lost ?? 'an earlier trap');
     this.depth++;
+    const outermost = this.depth === 1;
+    if (outermost) membrane.startedPromises = [];
     try {
-      if (this.depth === 1) membrane.flush();
+      if (outermost) membrane.flush();
       return f();
     } catch (error) {
       const payload = jsError(error);
+      if (outermost && STOPS.has(payload?.code)) membrane.cancelStarted(membrane.startedPromises, payload);
       if (payload !== undefined) throw membrane.errorToHost(payload);
       if (this.isTrap(error)) throw this.rebuild(error);
       throw error;
     } finally {
+      if (outermost) membrane.startedPromises = undefined;
       this.depth--;
       if (this.depth === 0) {
         this.limits.endCall();
@@ -115,6 +119,9 @@ export class GuestInstance {
     return this.membrane.toHost(this.exports.nodeVm());
   }
 }
+
+/** The codes of a stopped run: what it started on the host ends with it. */
+const STOPS = new Set(['ERR_SCRIPT_EXECUTION_TIMEOUT', 'ERR_SCRIPT_EXECUTION_INTERRUPTED']);
 
 /** The `js-error` record a failed guest call threw (jco throws it bare, or wrapped with a `payload`). */
 function jsError(error) {

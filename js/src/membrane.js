@@ -121,6 +121,8 @@ export class Membrane {
     this.hostIds = new Map(); // object -> host handle
     this.hostPromiseIds = new Map(); // host promise -> host handle, until it settles
     this.nextHostPromise = 0;
+    this.startedPromises = undefined; // [promise, handle] crossed during the current guest call
+    this.cancelledPromises = new Set(); // handles whose host outcome is ignored
     this.guestSymbols = new Map(); // guest handle -> symbol
     this.guestSymbolHandles = new Map(); // symbol -> guest handle
     this.hostSymbols = []; // host handle -> symbol
@@ -272,6 +274,7 @@ export class Membrane {
     if (id === undefined) {
       id = HOST_PROMISES + (this.nextHostPromise++ % HOST_PROMISES);
       this.hostPromiseIds.set(promise, id);
+      this.startedPromises?.push([promise, id]);
       promise.then(
         (value) => this.settleHostPromise(promise, id, () => ({ tag: 'ok', val: this.toGuest(value) })),
         (reason) => this.settleHostPromise(promise, id, () => ({ tag: 'err', val: this.errorToGuest(reason) })),
@@ -287,6 +290,7 @@ export class Membrane {
    * (a VM rebuilt since has no such promise, and says nothing).
    */
   settleHostPromise(promise, id, outcome) {
+    if (this.cancelledPromises.delete(id)) return;
     this.hostPromiseIds.delete(promise);
     if (this.lost !== undefined) return;
     try {
@@ -368,6 +372,29 @@ export class Membrane {
     const name = typeof error.name === 'string' ? error.name : 'Error';
     const message = typeof error.message === 'string' ? error.message : '';
     return { name, message, stack: `${name}: ${message}\n${hostFrames(error)}`, code, thrown: UNDEFINED };
+  }
+
+  /**
+   * A guest call that a timeout or an interrupt stopped ends what it
+   * started: the host promises that first crossed during it reject in the
+   * guest with the stop's error (`record`, a js-error), and their host
+   * outcomes are ignored when they come.
+   */
+  cancelStarted(started, record) {
+    for (const [promise, id] of started) {
+      if (this.hostPromiseIds.get(promise) !== id) continue;
+      this.hostPromiseIds.delete(promise);
+      this.cancelledPromises.add(id);
+      const error = { name: record.name, message: record.message, stack: record.stack, code: record.code, thrown: UNDEFINED };
+      queueMicrotask(() => {
+        if (this.lost !== undefined) return;
+        try {
+          this.invoke(() => this.guest().settleHostPromise(id, { tag: 'err', val: error }));
+        } catch (failure) {
+          if (this.lost === undefined) globalThis.console.error(failure);
+        }
+      });
+    }
   }
 
   // --- the `jsvm:vm/host` property operations on host objects ---

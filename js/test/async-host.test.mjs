@@ -81,3 +81,15 @@ test("a context's rejection nobody handles after a host await leaves the host an
   await sleep(30);
   assert.equal(vm.runInContext('6 * 7', ctx), 42);
 });
+
+test('a run stopped by its timeout ends the host calls it started', async () => {
+  let answered = false;
+  const ctx = vm.createContext({ lookup: () => sleep(20).then(() => { answered = true; return 'late answer'; }) });
+  assert.throws(
+    () => vm.runInContext("var seen = 'pending'; lookup().then((v) => { seen = v; }, (e) => { seen = e.code; }); for (;;) {}", ctx, { timeout: 50 }),
+    { code: 'ERR_SCRIPT_EXECUTION_TIMEOUT' },
+  );
+  await sleep(60);
+  assert.equal(answered, true, 'the host promise itself settled');
+  assert.equal(vm.runInContext('seen', ctx), 'ERR_SCRIPT_EXECUTION_TIMEOUT', "the guest saw the stop, not the host's late answer");
+});
