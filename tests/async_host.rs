@@ -89,20 +89,28 @@ impl Drop for DropFlag {
     }
 }
 
+/// An async host function that answers `answer` after `delay`, and a flag
+/// that says whether its future was dropped.
+fn watched(vm: &mut Vm, delay: Duration, answer: Value) -> (jsvm::HostFunction, Arc<AtomicBool>) {
+    let dropped = Arc::new(AtomicBool::new(false));
+    let flag = dropped.clone();
+    let function = vm.async_function(move |_| {
+        let guard = DropFlag(flag.clone());
+        let answer = answer.clone();
+        async move {
+            let _guard = guard;
+            tokio::time::sleep(delay).await;
+            Ok(answer)
+        }
+    });
+    (function, dropped)
+}
+
 #[tokio::test]
 async fn a_timeout_during_an_await_ends_what_the_program_started() {
     let mut vm = Vm::new().unwrap();
     let ctx = vm.create_context().unwrap();
-    let dropped = Arc::new(AtomicBool::new(false));
-    let flag = dropped.clone();
-    let forever = vm.async_function(move |_| {
-        let guard = DropFlag(flag.clone());
-        async move {
-            let _guard = guard;
-            tokio::time::sleep(Duration::from_secs(3600)).await;
-            Ok(Value::Undefined)
-        }
-    });
+    let (forever, dropped) = watched(&mut vm, Duration::from_secs(3600), Value::Undefined);
     vm.set_global(&ctx, "forever", forever).unwrap();
     let promise = vm
         .run_in_context(&ctx, "var seen; (async () => { try { await forever(); } catch (e) { seen = `${e.code}|${e instanceof Error}`; throw e; } })()")
@@ -183,16 +191,7 @@ async fn a_promise_nothing_can_settle_fails_at_once() {
 async fn a_run_stopped_by_its_timeout_ends_the_host_calls_it_started() {
     let mut vm = Vm::new().unwrap();
     let ctx = vm.create_context().unwrap();
-    let dropped = Arc::new(AtomicBool::new(false));
-    let flag = dropped.clone();
-    let lookup = vm.async_function(move |_| {
-        let guard = DropFlag(flag.clone());
-        async move {
-            let _guard = guard;
-            tokio::time::sleep(Duration::from_millis(20)).await;
-            Ok(Value::String("late answer".into()))
-        }
-    });
+    let (lookup, dropped) = watched(&mut vm, Duration::from_millis(20), Value::String("late answer".into()));
     vm.set_global(&ctx, "lookup", lookup).unwrap();
     let options = jsvm::RunOptions { timeout: Some(Duration::from_millis(50)), ..Default::default() };
     let outcome = vm.run_in_context_with(&ctx, "var seen = 'pending'; lookup().then((v) => { seen = v; }, (e) => { seen = e.code; }); for (;;) {}", &options);

@@ -16,10 +16,10 @@
 //! drops the pending futures and rejects their guest promises with Node's
 //! error (`ERR_SCRIPT_EXECUTION_TIMEOUT` / `_INTERRUPTED`), so what the
 //! program started ends too; so does any guest call that a timeout or an
-//! interrupt stops, for the host calls it started (`Vm::call_limited`). A promise that nothing pending can settle
-//! fails at once instead of waiting forever; nothing spins while the
-//! driver waits (it sleeps until a future, the alarm or an interrupt
-//! wakes it).
+//! interrupt stops, for the host calls it started (`Vm::call_limited`). A
+//! promise that nothing pending can settle fails at once instead of
+//! waiting forever; nothing spins while the driver waits (it sleeps until
+//! a future, the alarm or an interrupt wakes it).
 
 use std::future::{Future, poll_fn};
 use std::pin::Pin;
@@ -213,9 +213,7 @@ impl Vm {
         F: FnMut(Vec<Value>) -> Fut + Send + 'static,
         Fut: Future<Output = std::result::Result<Value, JsException>> + Send + 'static,
     {
-        let functions = &mut self.store.data_mut().functions;
-        functions.push(HostFn::Async(Box::new(move |args| Box::pin(f(args)))));
-        HostFunction { index: (functions.len() - 1) as u32, vm: self.id }
+        self.register(HostFn::Async(Box::new(move |args| Box::pin(f(args)))))
     }
 
     /// Awaits `value` as `await` would: a promise (of any context) is

@@ -261,7 +261,7 @@ impl Limits {
         // The interrupt handle and SIGINT are noticed here too, so a guest
         // that never reaches a checkpoint is still stopped.
         if self.stop_requested_at.is_none() && self.pending.is_none() {
-            let interrupted = self.interrupt.requested.load(Ordering::SeqCst)
+            let interrupted = self.interrupt.is_requested()
                 || (self.scopes.iter().any(|s| s.sigint) && sigint::seen());
             if interrupted {
                 self.stop_requested_at = Some(now);

@@ -267,7 +267,7 @@ impl Vm {
         if let Err(Error::Js(exception)) = &result
             && matches!(exception.code.as_deref(), Some("ERR_SCRIPT_EXECUTION_TIMEOUT" | "ERR_SCRIPT_EXECUTION_INTERRUPTED"))
         {
-            self.cancel_started_since(first_started, &exception.clone());
+            self.cancel_started_since(first_started, exception);
         }
         result
     }
@@ -619,8 +619,13 @@ impl Vm {
         &mut self,
         f: impl FnMut(Vec<Value>) -> std::result::Result<Value, JsException> + Send + 'static,
     ) -> HostFunction {
+        self.register(HostFn::Sync(Box::new(f)))
+    }
+
+    /// Adds a host function (sync or async) to this Vm's table.
+    pub(crate) fn register(&mut self, function: HostFn) -> HostFunction {
         let functions: &mut Vec<HostFn> = &mut self.store.data_mut().functions;
-        functions.push(HostFn::Sync(Box::new(f)));
+        functions.push(function);
         HostFunction { index: (functions.len() - 1) as u32, vm: self.id }
     }
 

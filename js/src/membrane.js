@@ -292,6 +292,11 @@ export class Membrane {
   settleHostPromise(promise, id, outcome) {
     if (this.cancelledPromises.delete(id)) return;
     this.hostPromiseIds.delete(promise);
+    this.settleInGuest(id, outcome);
+  }
+
+  /** `settle-host-promise` of `id` with `outcome()`, its failures reported. */
+  settleInGuest(id, outcome) {
     if (this.lost !== undefined) return;
     try {
       this.invoke(() => this.guest().settleHostPromise(id, outcome()));
@@ -386,14 +391,7 @@ export class Membrane {
       this.hostPromiseIds.delete(promise);
       this.cancelledPromises.add(id);
       const error = { name: record.name, message: record.message, stack: record.stack, code: record.code, thrown: UNDEFINED };
-      queueMicrotask(() => {
-        if (this.lost !== undefined) return;
-        try {
-          this.invoke(() => this.guest().settleHostPromise(id, { tag: 'err', val: error }));
-        } catch (failure) {
-          if (this.lost === undefined) globalThis.console.error(failure);
-        }
-      });
+      queueMicrotask(() => this.settleInGuest(id, () => ({ tag: 'err', val: error })));
     }
   }
 

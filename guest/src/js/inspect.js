@@ -32,7 +32,7 @@ const getterOf = (proto, key) => uncurry(Object.getOwnPropertyDescriptor(proto, 
 const branded = (check) => (value) => { try { check(value); return true; } catch { return false; } };
 const objectToString = uncurry(Object.prototype.toString);
 const functionToString = uncurry(Function.prototype.toString);
-const hasOwn = Object.prototype.hasOwnProperty.call.bind(Object.prototype.hasOwnProperty);
+const hasOwn = uncurry(Object.prototype.hasOwnProperty);
 const isEnumerable = uncurry(Object.prototype.propertyIsEnumerable);
 const typedArrayProto = Object.getPrototypeOf(Uint8Array.prototype);
 const typedArrayTag = getterOf(typedArrayProto, Symbol.toStringTag);
@@ -62,7 +62,7 @@ const is = {
   weakMap: branded(uncurry(WeakMap.prototype.has)),
   weakSet: branded(uncurry(WeakSet.prototype.has)),
   date: branded(dateGetTime),
-  regExp: branded(getterOf(RegExp.prototype, 'flags') && uncurry(Object.getOwnPropertyDescriptor(RegExp.prototype, 'source').get)),
+  regExp: branded(getterOf(RegExp.prototype, 'source')),
   arrayBuffer: branded(arrayBufferByteLength),
   sharedArrayBuffer: branded(sharedByteLength),
   dataView: branded(getterOf(DataView.prototype, 'byteLength')),
