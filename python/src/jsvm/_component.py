@@ -1,0 +1,141 @@
+"""The guest component: where it is, the wasmtime engines that run it, and
+the on-disk cache of its compiled form.
+
+Compiling the component takes seconds; a compiled artifact loads in about
+a millisecond. The first process compiles it once and writes the artifact
+to the user's cache directory (``$JSVM_CACHE_DIR``, else
+``$XDG_CACHE_HOME/jsvm`` or ``~/.cache/jsvm``); later processes load it.
+Its name carries the component's size and modification time, wasmtime's
+version and the engine settings, so a rebuilt component or another
+wasmtime never loads a stale artifact.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import os
+import tempfile
+import threading
+from pathlib import Path
+from typing import Dict, Optional
+
+import wasmtime
+from wasmtime import _ffi as ffi
+from wasmtime import component as wc
+
+#: Native stack the guest's wasm frames may use before they trap, as in the
+#: Rust host (host/src/engine_config.rs): the guest's own 8 MiB shadow stack
+#: runs out first, so deep recursion ends in a catchable RangeError.
+MAX_WASM_STACK = 64 << 20
+
+#: Stack of the thread every guest call runs on (`_thread.GuestThread`):
+#: the wasm stack plus room for Python host functions.
+GUEST_THREAD_STACK = MAX_WASM_STACK + (16 << 20)
+
+_ENGINES: Dict[bool, wasmtime.Engine] = {}
+_COMPONENTS: Dict[bool, wc.Component] = {}
+_LOCK = threading.Lock()
+
+
+def component_path() -> Path:
+    """The guest component: ``$JSVM_COMPONENT``, else the one packaged with
+    jsvm, else ``target/release/jsvm.wasm`` of the checkout this file is in."""
+    named = os.environ.get("JSVM_COMPONENT")
+    if named:
+        return Path(named)
+    packaged = Path(__file__).with_name("jsvm.wasm")
+    if packaged.is_file():
+        return packaged
+    checkout = Path(__file__).resolve().parents[3] / "target" / "release" / "jsvm.wasm"
+    if checkout.is_file():
+        return checkout
+    raise FileNotFoundError(
+        "jsvm: no guest component found. Install the package from a checkout where "
+        "`cargo build --release` ran, or set JSVM_COMPONENT to target/release/jsvm.wasm."
+    )
+
+
+def _config(fuel: bool) -> wasmtime.Config:
+    config = wasmtime.Config()
+    config.wasm_component_model = True
+    config.consume_fuel = fuel
+    # Epochs let the ticker thread stop a guest that reaches no checkpoint.
+    config.epoch_interruption = True
+    # wasmtime requires the async stack to exceed the wasm stack even for
+    # synchronous calls; wasmtime-py has no setter for it, the C API has.
+    setter = ffi.dll.wasmtime_config_async_stack_size_set
+    setter.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+    setter.restype = None
+    setter(ctypes.cast(config.ptr(), ctypes.c_void_p), MAX_WASM_STACK + (2 << 20))
+    config.max_wasm_stack = MAX_WASM_STACK
+    return config
+
+
+def engine(fuel: bool) -> wasmtime.Engine:
+    """The process-wide engine of a variant (fuel metering on or off)."""
+    with _LOCK:
+        if fuel not in _ENGINES:
+            _ENGINES[fuel] = wasmtime.Engine(_config(fuel))
+        return _ENGINES[fuel]
+
+
+def cache_dir() -> Path:
+    """Where compiled artifacts are kept."""
+    named = os.environ.get("JSVM_CACHE_DIR")
+    if named:
+        return Path(named)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "jsvm"
+
+
+def _artifact_name(source: Path, fuel: bool) -> str:
+    stat = source.stat()
+    key = f"{source.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{_wasmtime_version()}|fuel={fuel}|stack={MAX_WASM_STACK}"
+    digest = hashlib.sha256(key.encode()).hexdigest()[:24]
+    return f"jsvm-{'fuel' if fuel else 'wall'}-{digest}.cwasm"
+
+
+def _wasmtime_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("wasmtime")
+    except Exception:  # pragma: no cover - metadata missing in odd installs
+        return "unknown"
+
+
+def component(fuel: bool) -> wc.Component:
+    """The guest component for a variant, compiled once per machine."""
+    with _LOCK:
+        cached = _COMPONENTS.get(fuel)
+    if cached is not None:
+        return cached
+    eng = engine(fuel)
+    source = component_path()
+    artifact = cache_dir() / _artifact_name(source, fuel)
+    loaded: Optional[wc.Component] = None
+    if artifact.is_file():
+        try:
+            loaded = wc.Component.deserialize_file(eng, str(artifact))
+        except Exception:
+            loaded = None  # written by something else, or damaged: compile again
+    if loaded is None:
+        loaded = wc.Component.from_file(eng, str(source))
+        _store_artifact(artifact, loaded)
+    with _LOCK:
+        _COMPONENTS.setdefault(fuel, loaded)
+        return _COMPONENTS[fuel]
+
+
+def _store_artifact(artifact: Path, compiled: wc.Component) -> None:
+    """Writes the artifact atomically; a cache that cannot be written only
+    costs the next process a compile."""
+    try:
+        artifact.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, temporary = tempfile.mkstemp(dir=artifact.parent, prefix=".partial-")
+        with os.fdopen(fd, "wb") as out:
+            out.write(compiled.serialize())
+        os.replace(temporary, artifact)
+    except OSError:
+        pass

@@ -1,0 +1,618 @@
+"""The Python API: a :class:`Vm` is one JavaScript engine (a guest
+instance) serving the Node.js ``vm`` API, with :class:`Context`,
+:class:`Script` and :class:`Module` as in node:vm.
+
+Timeouts are in seconds, as Python's are (node:vm's are milliseconds).
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import weakref
+from collections import deque
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Union
+
+import wasmtime
+from wasmtime.component import Variant
+
+from ._bridge import MAX_COPY_DEPTH, Bridge, field, is_js_error, record
+from ._instance import TICKER, Instance, link
+from ._limits import INTERRUPTED, TIMEOUT, Budget, InterruptHandle, Limits
+from ._module_root import ModuleRoot
+from ._thread import GuestThread
+from .errors import JsError, StaleError, StateLostError
+from .values import JsFunction, JsObject, undefined
+
+#: Pass as the sandbox of :meth:`Vm.create_context` for
+#: ``vm.constants.DONT_CONTEXTIFY``: the context's global is an ordinary one.
+DONT_CONTEXTIFY = object()
+
+ConsoleFn = Callable[[str, str], None]
+
+
+def default_console(level: str, text: str) -> None:
+    """Prints ``console.log``/``info``/``debug`` to stdout, ``warn``/``error`` to stderr."""
+    stream = sys.stderr if level in ("warn", "error") else sys.stdout
+    print(text, file=stream, flush=True)
+
+
+def _millis(timeout: Optional[float]) -> Optional[int]:
+    if timeout is None:
+        return None
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
+        raise JsError("RangeError", f'The value of "timeout" is out of range. It must be > 0 seconds. Received {timeout!r}',
+                      code="ERR_OUT_OF_RANGE")
+    return min(max(1, math.ceil(timeout * 1000)), 2**32 - 1)
+
+
+class Vm:
+    """One JavaScript engine: the Node.js ``vm`` API over a WebAssembly
+    guest with no ambient authority. Contexts, scripts and objects of a Vm
+    are only valid with that Vm.
+
+    :param memory_limit: bytes the guest may use (all its contexts). Past
+        three quarters of it the running code stops with
+        ``ERR_VM_MEMORY_LIMIT`` and the Vm keeps its state; the cap itself
+        is the backstop (:class:`StateLostError`). The guest starts with
+        ~11 MiB. Default: no cap beyond wasm32's 4 GiB.
+    :param fuel: meter fuel (default). It gives exact ``fuel`` budgets and,
+        with ``fuel_per_ms``, deterministic timeouts; without a rate a
+        ``timeout`` is measured by the guest thread's CPU time. ``False``
+        measures timeouts by the wall clock, as Node does, and runs faster.
+    :param fuel_per_ms: how much fuel a millisecond of ``timeout`` buys.
+    :param module_root: the directory the default module loader reads
+        (``import_module``, the imports of ``run_main`` programs). Nothing
+        outside it is readable.
+    :param console: ``console(level, text)`` for the guest's console lines;
+        default prints them.
+    """
+
+    def __init__(self, *, memory_limit: Optional[int] = None, fuel: bool = True,
+                 fuel_per_ms: Optional[int] = None, module_root: Optional[Any] = None,
+                 console: Optional[ConsoleFn] = None) -> None:
+        self._fuel = bool(fuel)
+        self._memory_limit = memory_limit
+        self._console = console or default_console
+        self._module_root = ModuleRoot(module_root) if module_root is not None else None
+        self._interrupt = InterruptHandle()
+        clock = ("fuel" if fuel_per_ms else "cpu") if fuel else "wall"
+        self._limits = Limits(clock, max(1, int(fuel_per_ms)) if fuel_per_ms else None, self._interrupt)
+        self._thread = GuestThread("jsvm-guest")
+        self._closed = False
+        self._depth = 0
+        self._poisoned: Optional[BaseException] = None
+        self._run(self._build)
+        weakref.finalize(self, self._thread.close)
+
+    # -- the guest thread and the instance ---------------------------------
+
+    def _build(self) -> None:
+        self._bridge = Bridge(self)
+        if not hasattr(self, "_linker"):
+            self._linker = link(self, self._fuel)
+        self._instance = Instance(self, self._linker, self._fuel, self._memory_limit)
+
+    def _run(self, work: Callable[[], Any]) -> Any:
+        if self._closed:
+            raise RuntimeError("jsvm: this Vm is closed")
+        return self._thread.run(work, self._on_keyboard_interrupt)
+
+    def _on_keyboard_interrupt(self) -> bool:
+        """Ctrl-C reached the thread waiting for the guest: a
+        ``break_on_sigint`` run takes it; otherwise the call is stopped and
+        KeyboardInterrupt raised when it has."""
+        if self._limits.sigint_active():
+            self._limits.sigint_seen = True
+            return True
+        self._interrupt.interrupt()
+        return False
+
+    def _call(self, name: str, *args: Any, budget: Optional[Budget] = None, sigint: bool = False) -> Any:
+        """One call of a guest export on the guest thread, under a root
+        budget; a trap rebuilds the instance and raises StateLostError."""
+        instance = self._instance
+        if self._depth > 0:
+            # A host function using the Vm: a nested call, inside the
+            # outer call's limits. A trap here ends the outer call too.
+            self._depth += 1
+            try:
+                result = instance.export(name)(instance.store, *args)
+            except (wasmtime.WasmtimeError, wasmtime.Trap) as trap:
+                self._poisoned = trap
+                raise StateLostError("the guest trapped inside a host function's call") from None
+            finally:
+                self._depth -= 1
+            return self._result(result, budget)
+        self._flush_releases()
+        instance = self._instance
+        limits = self._limits
+        limits.begin_call(instance.meter(), budget, sigint)
+        instance.refuel()
+        TICKER.begin()
+        self._depth = 1
+        try:
+            result = instance.export(name)(instance.store, *args)
+            if self._poisoned is not None:
+                raise self._poisoned
+        except (wasmtime.WasmtimeError, wasmtime.Trap) as trap:
+            self._poisoned = None
+            self._lost(trap)
+        finally:
+            self._depth = 0
+            TICKER.end()
+            limits.end_call()
+        instance.refuel()
+        if self._bridge.deferred_interrupt:
+            self._bridge.deferred_interrupt = False
+            raise KeyboardInterrupt
+        return self._result(result, budget)
+
+    def _result(self, result: Any, budget: Optional[Budget]) -> Any:
+        """A guest export's result: the value, or its js-error raised."""
+        if isinstance(result, Variant) and result.tag in ("ok", "err"):
+            if result.tag == "err":
+                self._raise(result.payload, budget)
+            return result.payload
+        if is_js_error(result):
+            self._raise(result, budget)
+        return result
+
+    def _raise(self, error: Any, budget: Optional[Budget]) -> None:
+        # A stop of the whole call: say what the host's budget was.
+        if error.code == TIMEOUT and error.message == "Script execution timed out" and budget is not None:
+            if budget.millis is not None:
+                error.message = f"Script execution timed out after {budget.millis}ms"
+            else:
+                error.message = f"Script execution ran out of its fuel budget ({budget.fuel})"
+            error.stack = f"Error [{TIMEOUT}]: {error.message}"
+        self._bridge.raise_error(error)
+
+    def _lost(self, trap: BaseException) -> None:
+        limits, instance = self._limits, self._instance
+        code: Optional[str] = None
+        if limits.hard_stop is not None:
+            code, why = limits.hard_stop
+            reason = f"stopped by force: {why}"
+        elif isinstance(trap, wasmtime.Trap) and trap.trap_code == wasmtime.TrapCode.OUT_OF_FUEL:
+            code = TIMEOUT
+            reason = "stopped by force: the guest ran far past its fuel budget without reaching a checkpoint"
+        elif (instance.guest_panic() or "").startswith("memory allocation of"):
+            code = "ERR_VM_MEMORY_LIMIT"
+            reason = (f"the guest reached its memory limit of {self._memory_limit} bytes" if self._memory_limit
+                      else "the guest's memory could not grow (wasm32 addresses at most 4 GiB)")
+        else:
+            reason = str(trap).strip().splitlines()[0] if str(trap).strip() else type(trap).__name__
+        panic = instance.guest_panic()
+        if panic:
+            reason = f"{reason}: {panic}"
+        self._rebuild()
+        raise StateLostError(reason, code)
+
+    def _rebuild(self) -> None:
+        old = self._bridge
+        for awaitable in old.pending.values():
+            close = getattr(awaitable, "close", None) or getattr(awaitable, "cancel", None)
+            if close is not None:
+                close()
+        self._limits.end_call()
+        self._build()
+
+    def _flush_releases(self) -> None:
+        bridge, instance = self._bridge, self._instance
+        while bridge.dropped_resources:
+            resource = bridge.dropped_resources.pop()
+            try:
+                resource.drop(instance.store)
+            except (wasmtime.WasmtimeError, wasmtime.Trap):
+                self._rebuild()
+                return
+        if bridge.releases:
+            handles, bridge.releases[:] = list(bridge.releases), []
+            try:
+                instance.export("release")(instance.store, handles)
+            except (wasmtime.WasmtimeError, wasmtime.Trap):
+                self._rebuild()
+
+    def _console_line(self, level: str, text: str) -> None:
+        try:
+            self._console(level, text)
+        except BaseException:
+            pass  # a console that fails loses the line, never the call
+
+    def _load_module(self, referrer: Optional[str], specifier: str) -> Any:
+        try:
+            if self._module_root is None:
+                raise JsError("Error", f"Cannot find module '{specifier}': this Vm has no module root "
+                              "(Vm(module_root=...))", code="ERR_MODULE_NOT_FOUND")
+            module_id, source = self._module_root.load(referrer, specifier)
+            return Variant("ok", record(id=module_id, source=source))
+        except BaseException as error:
+            return Variant("err", self._bridge.error_to_wit(error))
+
+    def _check(self, owner: Any, what: str) -> None:
+        if owner._bridge is not self._bridge:
+            raise StaleError(what)
+
+    @staticmethod
+    def _budget(timeout: Optional[float], fuel: Optional[int]) -> Optional[Budget]:
+        if fuel is not None:
+            return Budget(fuel=int(fuel))
+        millis = _millis(timeout)
+        return Budget(millis=millis) if millis is not None else None
+
+    @staticmethod
+    def _run_options(timeout: Optional[float], break_on_sigint: bool, display_errors: bool) -> Any:
+        return record(timeout_ms=_millis(timeout), break_on_sigint=bool(break_on_sigint),
+                      display_errors=bool(display_errors))
+
+    # -- objects -----------------------------------------------------------
+
+    def _object_op(self, op: str, obj: JsObject, *args: Any) -> Any:
+        def work() -> Any:
+            self._check(obj, "object")
+            bridge = self._bridge
+            if op in ("get", "set", "has", "delete"):
+                key = bridge.to_wit(args[0]) if not isinstance(args[0], str) else Variant("string", args[0])
+                if op == "get":
+                    return bridge.from_wit(self._call("get", obj._handle, key))
+                if op == "set":
+                    return self._call("set", obj._handle, key, bridge.to_wit(args[1]))
+                return self._call("has" if op == "has" else "delete-property", obj._handle, key)
+            if op == "keys":
+                return self._call("keys", obj._handle)
+            if op == "copy":
+                return self._copy_out(obj._handle, obj.kind, {}, 0, release=False)
+            if op == "construct":
+                wit_args = [bridge.to_wit(a) for a in args[0]]
+                return bridge.from_wit(self._call("construct", obj._handle, wit_args))
+            raise ValueError(op)
+        return self._run(work)
+
+    def _copy_out(self, handle: int, kind: str, seen: Dict[int, Any], depth: int, release: bool = True) -> Any:
+        """A guest plain object or array as a dict or list (one crossing of
+        ``handle`` released). Shared and cyclic references stay shared."""
+        bridge = self._bridge
+        if handle in seen:
+            if release:
+                bridge.releases.append(handle)
+            return seen[handle]
+        if depth > MAX_COPY_DEPTH:
+            proxy = bridge.proxy(handle, kind)
+            return proxy
+        try:
+            if kind == "array":
+                result: Any = []
+                seen[handle] = result
+                length = self._call("get", handle, Variant("string", "length")).payload
+                for index in range(int(length)):
+                    result.append(self._copy_value(self._call("get", handle, Variant("string", str(index))), seen, depth))
+            else:
+                result = {}
+                seen[handle] = result
+                for key in self._call("keys", handle):
+                    result[key] = self._copy_value(self._call("get", handle, Variant("string", key)), seen, depth)
+            return result
+        finally:
+            if release:
+                bridge.releases.append(handle)
+
+    def _copy_value(self, value: Variant, seen: Dict[int, Any], depth: int) -> Any:
+        if value.tag == "object" and value.payload.kind in ("plain", "array"):
+            return self._copy_out(value.payload.handle, value.payload.kind, seen, depth + 1)
+        return self._bridge.from_wit(value)
+
+    # -- the node:vm API ---------------------------------------------------
+
+    def create_context(self, sandbox: Any = None, *, name: Optional[str] = None, origin: Optional[str] = None,
+                       allow_strings: bool = True, allow_wasm: bool = True,
+                       microtask_mode: Optional[str] = None) -> "Context":
+        """``vm.createContext(sandbox, options)``. With no ``sandbox``, a fresh
+        guest object (fastest: globals live in the guest). A ``dict`` is
+        contextified as node:vm does: the context's globals read and write
+        it (each access crosses into Python). :data:`DONT_CONTEXTIFY` gives
+        an ordinary global. ``microtask_mode`` may be ``"afterEvaluate"``."""
+        if microtask_mode not in (None, "afterEvaluate"):
+            raise JsError("TypeError", 'The property \'options.microtaskMode\' must be one of: \'afterEvaluate\', '
+                          f"undefined. Received {microtask_mode!r}", code="ERR_INVALID_ARG_VALUE")
+        options = record(name=name, origin=origin, allow_strings=bool(allow_strings), allow_wasm=bool(allow_wasm),
+                         microtask_mode="after-evaluate" if microtask_mode else "default")
+
+        def work() -> Context:
+            if sandbox is DONT_CONTEXTIFY:
+                resource = self._call("[static]context.create-uncontextified", options)
+            else:
+                given = None if sandbox is None else self._bridge.to_wit(sandbox)
+                resource = self._call("[static]context.create", given, options)
+            return Context(self, resource)
+        return self._run(work)
+
+    def run_in_context(self, code: str, context: "Context", *, filename: Optional[str] = None,
+                       timeout: Optional[float] = None, break_on_sigint: bool = False,
+                       display_errors: bool = True) -> Any:
+        """``vm.runInContext(code, context, options)``: the completion value."""
+        options = self._run_options(timeout, break_on_sigint, display_errors)
+
+        def work() -> Any:
+            context._check_owner(self)
+            value = self._call("[method]context.run", context._resource, code, filename, options, sigint=False)
+            return self._bridge.from_wit(value)
+        return self._run(work)
+
+    def run_in_new_context(self, code: str, sandbox: Any = None, **options: Any) -> Any:
+        """``vm.runInNewContext(code, sandbox, options)``."""
+        return self.run_in_context(code, self.create_context(sandbox), **options)
+
+    def compile_script(self, code: str, *, filename: Optional[str] = None, line_offset: int = 0,
+                       column_offset: int = 0, cached_data: Optional[bytes] = None,
+                       produce_cached_data: bool = False) -> "Script":
+        """``new vm.Script(code, options)``."""
+        options = record(filename=filename, line_offset=int(line_offset), column_offset=int(column_offset),
+                         cached_data=bytes(cached_data) if cached_data is not None else None,
+                         produce_cached_data=bool(produce_cached_data))
+        return self._run(lambda: Script(self, self._call("[static]script.create", code, options)))
+
+    def compile_function(self, code: str, params: Sequence[str] = (), *, filename: Optional[str] = None,
+                         line_offset: int = 0, column_offset: int = 0, parsing_context: Optional["Context"] = None,
+                         context_extensions: Iterable[Any] = ()) -> JsFunction:
+        """``vm.compileFunction(code, params, options)``: the function."""
+        def work() -> JsFunction:
+            if parsing_context is not None:
+                parsing_context._check_owner(self)
+            options = record(filename=filename, line_offset=int(line_offset), column_offset=int(column_offset),
+                             parsing_context=parsing_context._resource if parsing_context is not None else None,
+                             context_extensions=[self._bridge.to_wit(e) for e in context_extensions])
+            return self._bridge.from_wit(self._call("compile-function", code, list(params), options), copy=False)
+        return self._run(work)
+
+    def is_context(self, value: Any) -> bool:
+        """``vm.isContext(value)``."""
+        if isinstance(value, Context):
+            value = value.globals
+        return bool(self._run(lambda: self._call("is-context", self._bridge.to_wit(value))))
+
+    def call(self, function: JsFunction, *args: Any, this: Any = undefined, timeout: Optional[float] = None,
+             fuel: Optional[int] = None, break_on_sigint: bool = False) -> Any:
+        """Calls a guest function under a ``timeout`` (seconds) or an exact
+        ``fuel`` budget, covering the jobs it queues."""
+        budget = self._budget(timeout, fuel)
+
+        def work() -> Any:
+            self._check(function, "object")
+            bridge = self._bridge
+            wit_args = [bridge.to_wit(a) for a in args]
+            return bridge.from_wit(self._call("call", function._handle, bridge.to_wit(this), wit_args,
+                                              budget=budget, sigint=break_on_sigint))
+        return self._run(work)
+
+    def run_main(self, source: str, filename: str = "main.js", *, module: Optional[bool] = None,
+                 module_id: Optional[str] = None, timeout: Optional[float] = None, fuel: Optional[int] = None,
+                 break_on_sigint: bool = False) -> Any:
+        """Runs a whole program in the main context, where ``import vm from
+        'node:vm'`` and ``console`` work, then its promise jobs; an unhandled
+        rejection fails it as in Node. ``module`` defaults to the file's
+        extension (``.mjs``) or an ``import``/``export`` statement. When it
+        fails, the :class:`JsError`'s ``stack`` is what Node prints for an
+        uncaught exception."""
+        if module is None:
+            module = filename.endswith(".mjs") or (not filename.endswith(".cjs") and _looks_like_module(source))
+        program = record(source=source, filename=filename, id=module_id, module=bool(module))
+        budget = self._budget(timeout, fuel)
+        return self._run(lambda: self._bridge.from_wit(self._call("run-main", program, budget=budget,
+                                                                  sigint=break_on_sigint)))
+
+    def import_module(self, specifier: str, *, timeout: Optional[float] = None, fuel: Optional[int] = None,
+                      break_on_sigint: bool = False) -> JsObject:
+        """``import(specifier)`` through the default loader: reads the module
+        graph from ``module_root``, links and evaluates it, and returns its
+        namespace. Importing it again returns the same namespace."""
+        budget = self._budget(timeout, fuel)
+        return self._run(lambda: self._bridge.from_wit(self._call("import-module", specifier, budget=budget,
+                                                                  sigint=break_on_sigint), copy=False))
+
+    def create_module(self, source: str, *, context: Optional["Context"] = None, identifier: Optional[str] = None,
+                      line_offset: int = 0, column_offset: int = 0) -> "Module":
+        """``new vm.SourceTextModule(source, options)`` in ``context`` (default:
+        the main context)."""
+        options = record(identifier=identifier, line_offset=int(line_offset), column_offset=int(column_offset))
+
+        def work() -> Module:
+            if context is not None:
+                context._check_owner(self)
+            value = self._call("create-module", source, context._resource if context is not None else None, options)
+            return Module(self, self._bridge.from_wit(value, copy=False))
+        return self._run(work)
+
+    def display(self, value: Any) -> str:
+        """The value as Node's REPL prints it (``util.inspect``; strings as they are)."""
+        return str(self._run(lambda: self._call("to-display-string", self._bridge.to_wit(value))))
+
+    def interrupt_handle(self) -> InterruptHandle:
+        """A handle another thread can use to stop what this Vm runs."""
+        return self._interrupt
+
+    def interrupt(self) -> None:
+        """Stops what this Vm runs (from any thread)."""
+        self._interrupt.interrupt()
+
+    async def resolve(self, value: Any, *, timeout: Optional[float] = None) -> Any:
+        """Awaits a guest promise (or any value), driving the Vm: pending
+        async host functions run on the running asyncio loop and settle
+        their guest promises as they finish. ``timeout`` (seconds) bounds
+        the whole async program; on timeout or interrupt the pending host
+        calls are cancelled and their guest promises reject with Node's
+        error."""
+        from ._async import resolve
+
+        return await resolve(self, value, timeout)
+
+    def close(self) -> None:
+        """Ends the Vm's guest thread; the Vm cannot be used afterwards."""
+        if not self._closed:
+            self._closed = True
+            self._thread.close()
+
+    def __enter__(self) -> "Vm":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+def _looks_like_module(source: str) -> bool:
+    import re
+
+    return re.search(r"^\s*(import\s*[\w{*'\"]|export\s)", source, re.M) is not None
+
+
+class _Owned:
+    """A guest resource (context or script) and the Vm state it belongs to."""
+
+    def __init__(self, vm: Vm, resource: Any) -> None:
+        self.vm = vm
+        self._bridge = vm._bridge
+        self._resource = resource
+        weakref.finalize(self, self._bridge.dropped_resources.append, resource)
+
+    def _check_owner(self, vm: Vm) -> None:
+        if vm is not self.vm or self._bridge is not vm._bridge:
+            raise StaleError(type(self).__name__.lower())
+
+
+class Context(_Owned):
+    """A contextified global: a realm of its own (``vm.createContext``)."""
+
+    @property
+    def globals(self) -> JsObject:
+        """The context object (for :data:`DONT_CONTEXTIFY`, the global itself),
+        live: ``context.globals["x"] = 1`` sets a global."""
+        def work() -> JsObject:
+            self._check_owner(self.vm)
+            value = self.vm._call("[method]context.global", self._resource)
+            if value.tag == "host-object":
+                return self.vm._bridge.from_wit(value)
+            return self.vm._bridge.from_wit(value, copy=False)
+        return self.vm._run(work)
+
+    def run(self, code: str, **options: Any) -> Any:
+        """``vm.runInContext(code, this, options)``."""
+        return self.vm.run_in_context(code, self, **options)
+
+
+class Script(_Owned):
+    """``vm.Script``: code validated once, compiled per context when run."""
+
+    def run_in_context(self, context: Context, *, timeout: Optional[float] = None, break_on_sigint: bool = False,
+                       display_errors: bool = True) -> Any:
+        """``script.runInContext(context, options)``."""
+        options = Vm._run_options(timeout, break_on_sigint, display_errors)
+
+        def work() -> Any:
+            self._check_owner(self.vm)
+            context._check_owner(self.vm)
+            return self.vm._bridge.from_wit(self.vm._call("[method]script.run-in-context", self._resource,
+                                                          context._resource, options))
+        return self.vm._run(work)
+
+    def run_in_this_context(self, *, timeout: Optional[float] = None, break_on_sigint: bool = False,
+                            display_errors: bool = True) -> Any:
+        """``script.runInThisContext(options)``: the Vm's main context."""
+        options = Vm._run_options(timeout, break_on_sigint, display_errors)
+
+        def work() -> Any:
+            self._check_owner(self.vm)
+            return self.vm._bridge.from_wit(self.vm._call("[method]script.run-in-main-context", self._resource,
+                                                          options))
+        return self.vm._run(work)
+
+    def run_in_new_context(self, sandbox: Any = None, **options: Any) -> Any:
+        """``script.runInNewContext(sandbox, options)``."""
+        return self.run_in_context(self.vm.create_context(sandbox), **options)
+
+    def _query(self, name: str) -> Any:
+        def work() -> Any:
+            self._check_owner(self.vm)
+            return self.vm._call(name, self._resource)
+        return self.vm._run(work)
+
+    def create_cached_data(self) -> bytes:
+        """``script.createCachedData()``."""
+        return bytes(self._query("[method]script.create-cached-data"))
+
+    @property
+    def cached_data_rejected(self) -> Optional[bool]:
+        """``script.cachedDataRejected`` (None unless ``cached_data`` was given)."""
+        return self._query("[method]script.cached-data-rejected")
+
+    @property
+    def source_map_url(self) -> Optional[str]:
+        """``script.sourceMapURL``."""
+        return self._query("[method]script.source-map-url")
+
+
+class Module:
+    """``vm.SourceTextModule``: read its state with :attr:`status`,
+    :attr:`namespace`, ...; :meth:`link` then :meth:`evaluate`."""
+
+    def __init__(self, vm: Vm, obj: JsObject) -> None:
+        self.vm = vm
+        #: The guest's ``vm.Module`` object.
+        self.object = obj
+
+    @property
+    def status(self) -> str:
+        """``module.status``."""
+        return str(self.object["status"])
+
+    @property
+    def identifier(self) -> str:
+        """``module.identifier``."""
+        return str(self.object["identifier"])
+
+    @property
+    def dependency_specifiers(self) -> List[str]:
+        """``module.dependencySpecifiers``: what it imports, in order."""
+        return list(self.object["dependencySpecifiers"])
+
+    @property
+    def namespace(self) -> JsObject:
+        """``module.namespace``."""
+        return self.vm._run(lambda: self.vm._bridge.from_wit(
+            self.vm._call("get", self.object._handle, Variant("string", "namespace")), copy=False))
+
+    def link(self, linker: Callable[[str, "Module"], "Module"]) -> None:
+        """``module.link(linker)``: ``linker(specifier, referrer)`` answers
+        every import of this module and of the unlinked modules it returns;
+        returning a module seen before closes a cycle."""
+        seen = [self]
+        queue = deque([self])
+        links = []
+        while queue:
+            current = queue.popleft()
+            if current.status != "unlinked":
+                continue
+            for specifier in current.dependency_specifiers:
+                target = linker(specifier, current)
+                if not isinstance(target, Module) or target.vm is not self.vm:
+                    raise JsError("TypeError", "the linker must return a Module of this Vm",
+                                  code="ERR_VM_MODULE_NOT_MODULE")
+                links.append((current, specifier, target))
+                if not any(m.object is target.object for m in seen):
+                    seen.append(target)
+                    queue.append(target)
+
+        def work() -> None:
+            bridge = self.vm._bridge
+            wit_links = [record(referrer=bridge.to_wit(r.object), specifier=s, target=bridge.to_wit(t.object))
+                         for r, s, t in links]
+            self.vm._call("link-module", bridge.to_wit(self.object), wit_links)
+        self.vm._run(work)
+
+    def evaluate(self, *, timeout: Optional[float] = None, fuel: Optional[int] = None,
+                 break_on_sigint: bool = False) -> JsObject:
+        """``module.evaluate()`` and the jobs it queued: the namespace, or
+        :class:`JsError` with what its evaluation threw."""
+        budget = Vm._budget(timeout, fuel)
+        return self.vm._run(lambda: self.vm._bridge.from_wit(
+            self.vm._call("evaluate-module", self.vm._bridge.to_wit(self.object), budget=budget,
+                          sigint=break_on_sigint), copy=False))
