@@ -30,6 +30,13 @@ class ModuleRoot:
         if not self.path.is_dir():
             raise FileNotFoundError(f"jsvm: the module root {path} is not a directory")
 
+    def id_of(self, file: "os.PathLike[str] | str") -> Optional[str]:
+        """The id of a host file inside the root (``/lib/x.js``), if it is inside."""
+        real = Path(os.path.realpath(file))
+        if self.path not in real.parents:
+            return None
+        return "/" + real.relative_to(self.path).as_posix()
+
     def load(self, referrer: Optional[str], specifier: str) -> Tuple[str, str]:
         """Resolves ``specifier`` (imported by the module ``referrer``) and
         reads it: ``(id, source)``."""

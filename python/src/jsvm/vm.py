@@ -234,10 +234,13 @@ class Vm:
         if owner._bridge is not self._bridge:
             raise StaleError(what)
 
-    @staticmethod
-    def _budget(timeout: Optional[float], fuel: Optional[int]) -> Optional[Budget]:
+    def _budget(self, timeout: Optional[float], fuel: Optional[int]) -> Optional[Budget]:
+        if fuel is not None and not self._fuel:
+            raise ValueError("jsvm: a fuel budget needs a Vm with fuel metering (Vm(fuel=True), the default)")
         if fuel is not None:
-            return Budget(fuel=int(fuel))
+            if isinstance(fuel, bool) or not isinstance(fuel, int) or fuel < 0:
+                raise ValueError(f"jsvm: a fuel budget is a non-negative int, not {fuel!r}")
+            return Budget(fuel=fuel)
         millis = _millis(timeout)
         return Budget(millis=millis) if millis is not None else None
 
@@ -396,6 +399,10 @@ class Vm:
         uncaught exception."""
         if module is None:
             module = filename.endswith(".mjs") or (not filename.endswith(".cjs") and _looks_like_module(source))
+        if module_id is None:
+            # A module is named by its id in the module root; a script's
+            # relative import()s resolve against its id when it lies there.
+            module_id = filename if module else (self._module_root.id_of(filename) if self._module_root else None)
         program = record(source=source, filename=filename, id=module_id, module=bool(module))
         budget = self._budget(timeout, fuel)
         return self._run(lambda: self._bridge.from_wit(self._call("run-main", program, budget=budget,
@@ -460,9 +467,8 @@ class Vm:
 
 
 def _looks_like_module(source: str) -> bool:
-    import re
-
-    return re.search(r"^\s*(import\s*[\w{*'\"]|export\s)", source, re.M) is not None
+    """Node's guess for an unmarked file: an ``import``/``export`` statement."""
+    return any(line.lstrip().startswith(("import ", "import{", "export ")) for line in source.splitlines())
 
 
 class _Owned:
@@ -612,7 +618,7 @@ class Module:
                  break_on_sigint: bool = False) -> JsObject:
         """``module.evaluate()`` and the jobs it queued: the namespace, or
         :class:`JsError` with what its evaluation threw."""
-        budget = Vm._budget(timeout, fuel)
+        budget = self.vm._budget(timeout, fuel)
         return self.vm._run(lambda: self.vm._bridge.from_wit(
             self.vm._call("evaluate-module", self.vm._bridge.to_wit(self.object), budget=budget,
                           sigint=break_on_sigint), copy=False))
