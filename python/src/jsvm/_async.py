@@ -81,25 +81,22 @@ async def resolve(vm: "Vm", value: Any, timeout: Optional[float]) -> Any:
     if not isinstance(value, JsPromise):
         return value
     loop = asyncio.get_running_loop()
-    outcome: "asyncio.Future[Any]" = loop.create_future()
     bridge = vm._bridge
     driver = _Driver(vm, bridge, loop)
+    # The sink runs on the guest thread while the loop's thread waits for
+    # that guest call, so it can record the outcome directly.
+    outcome: list = []
 
     def sink(ok: bool, result: Any) -> None:
-        settled = result if ok else error_from_guest(result)
-
-        def deliver() -> None:
-            if not outcome.done():
-                outcome.set_result((ok, settled))
-            driver.woken.set()
-        loop.call_soon_threadsafe(deliver)
+        outcome.append((ok, result if ok else error_from_guest(result)))
+        loop.call_soon_threadsafe(driver.woken.set)
 
     vm._interrupt.wake = lambda: loop.call_soon_threadsafe(driver.woken.set)
     deadline = None if timeout is None else time.monotonic() + timeout
     try:
         subscribe = vm.compile_function(_SUBSCRIBE, ["promise", "sink"])
         vm.call(subscribe, value, sink, timeout=timeout)
-        while not outcome.done():
+        while not outcome:
             if vm._bridge is not bridge:
                 raise JsError("Error", "the Vm's state was lost while awaiting")
             driver.start_pending()
@@ -109,7 +106,7 @@ async def resolve(vm: "Vm", value: Any, timeout: Optional[float]) -> Any:
                 result = task.exception() if not task.cancelled() else JsError("Error", "the host call was cancelled")
                 remaining = None if deadline is None else max(deadline - time.monotonic(), 0.001)
                 driver.settle(handle, result if result is not None else task.result(), remaining)
-            if outcome.done():
+            if outcome:
                 break
             if finished:
                 continue
@@ -132,7 +129,7 @@ async def resolve(vm: "Vm", value: Any, timeout: Optional[float]) -> Any:
                 pass
     finally:
         vm._interrupt.wake = lambda: None
-    ok, settled = outcome.result()
+    ok, settled = outcome[0]
     if ok:
         return settled
     raise settled

@@ -174,7 +174,7 @@ class Bridge:
             return int(payload)
         if tag == "object":
             if copy and payload.kind in ("plain", "array"):
-                return self.vm._copy_out(payload.handle, payload.kind, {}, 0)
+                return self.vm._copy_out(payload.handle, payload.kind)
             return self.proxy(payload.handle, payload.kind)
         if tag == "host-object":
             return self.host_objects.get(payload.handle, undefined)
@@ -224,7 +224,7 @@ class Bridge:
         try:
             result = function(*[self.from_wit(arg) for arg in args])
             return self.to_wit(undefined if result is None else result)
-        except KeyboardInterrupt as error:
+        except KeyboardInterrupt:
             # Ctrl-C while Python ran: the call stops, and KeyboardInterrupt
             # is raised when it returns.
             self.deferred_interrupt = True
@@ -260,7 +260,7 @@ class Bridge:
             return record(value=self.to_wit(value), writable=not isinstance(obj, tuple), getter=None,
                           setter=None, enumerable=True, configurable=not isinstance(obj, tuple))
         outcome = self._guarded(target, describe)
-        return outcome if is_js_error(outcome) and False else _tag_option_result(outcome)
+        return _tag_option_result(outcome)
 
     def host_define_property(self, target: int, key: Variant, descriptor: Record) -> Any:
         def define(obj: Any) -> bool:

@@ -265,44 +265,50 @@ class Vm:
             if op == "keys":
                 return self._call("keys", obj._handle)
             if op == "copy":
-                return self._copy_out(obj._handle, obj.kind, {}, 0, release=False)
+                return self._copy_out(obj._handle, obj.kind, release=False)
             if op == "construct":
                 wit_args = [bridge.to_wit(a) for a in args[0]]
                 return bridge.from_wit(self._call("construct", obj._handle, wit_args))
             raise ValueError(op)
         return self._run(work)
 
-    def _copy_out(self, handle: int, kind: str, seen: Dict[int, Any], depth: int, release: bool = True) -> Any:
-        """A guest plain object or array as a dict or list (one crossing of
-        ``handle`` released). Shared and cyclic references stay shared."""
-        bridge = self._bridge
+    def _copy_out(self, handle: int, kind: str, release: bool = True) -> Any:
+        """A guest plain object or array as a dict or list (the crossing of
+        ``handle`` released when ``release``). Shared and cyclic references
+        stay shared; the handles met are released once the copy is done
+        (until then a handle cannot be reused for another object)."""
+        seen: Dict[int, Any] = {}
+        crossings: List[int] = [handle] if release else []
+        try:
+            return self._copy_object(handle, kind, seen, crossings, 0)
+        finally:
+            self._bridge.releases.extend(crossings)
+
+    def _copy_object(self, handle: int, kind: str, seen: Dict[int, Any], crossings: List[int], depth: int) -> Any:
         if handle in seen:
-            if release:
-                bridge.releases.append(handle)
             return seen[handle]
         if depth > MAX_COPY_DEPTH:
-            proxy = bridge.proxy(handle, kind)
-            return proxy
-        try:
-            if kind == "array":
-                result: Any = []
-                seen[handle] = result
-                length = self._call("get", handle, Variant("string", "length")).payload
-                for index in range(int(length)):
-                    result.append(self._copy_value(self._call("get", handle, Variant("string", str(index))), seen, depth))
-            else:
-                result = {}
-                seen[handle] = result
-                for key in self._call("keys", handle):
-                    result[key] = self._copy_value(self._call("get", handle, Variant("string", key)), seen, depth)
-            return result
-        finally:
-            if release:
-                bridge.releases.append(handle)
+            crossings.remove(handle)
+            return self._bridge.proxy(handle, kind)
+        if kind == "array":
+            result: Any = []
+            seen[handle] = result
+            length = self._call("get", handle, Variant("string", "length")).payload
+            for index in range(int(length)):
+                item = self._call("get", handle, Variant("string", str(index)))
+                result.append(self._copy_value(item, seen, crossings, depth))
+        else:
+            result = {}
+            seen[handle] = result
+            for key in self._call("keys", handle):
+                item = self._call("get", handle, Variant("string", key))
+                result[key] = self._copy_value(item, seen, crossings, depth)
+        return result
 
-    def _copy_value(self, value: Variant, seen: Dict[int, Any], depth: int) -> Any:
+    def _copy_value(self, value: Variant, seen: Dict[int, Any], crossings: List[int], depth: int) -> Any:
         if value.tag == "object" and value.payload.kind in ("plain", "array"):
-            return self._copy_out(value.payload.handle, value.payload.kind, seen, depth + 1)
+            crossings.append(value.payload.handle)
+            return self._copy_object(value.payload.handle, value.payload.kind, seen, crossings, depth + 1)
         return self._bridge.from_wit(value)
 
     # -- the node:vm API ---------------------------------------------------
