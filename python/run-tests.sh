@@ -16,4 +16,5 @@ venv="$repo/target/python-venv"
 [ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "$repo/python[test]"
 cd "$repo/target"
-exec "$venv/bin/python" -m pytest -q -p no:cacheprovider "$repo/python/tests" "$@"
+# The installed package uses the component its wheel carries.
+exec env -u JSVM_COMPONENT "$venv/bin/python" -m pytest -q -p no:cacheprovider "$repo/python/tests" "$@"
