@@ -15,7 +15,7 @@ import wasmtime
 from wasmtime import _ffi as ffi
 from wasmtime import component as wc
 
-from . import _component
+from . import _component, _fastwit
 from ._bridge import record
 from ._limits import Meter
 
@@ -44,6 +44,7 @@ def soft_memory_limit(hard: int) -> int:
 
 def link(vm: "Vm", fuel: bool) -> wc.Linker:
     """A linker whose ``host`` imports serve ``vm`` (its current state)."""
+    _fastwit.apply()
     linker = wc.Linker(_component.engine(fuel))
     linker.add_wasip2()
     root = linker.root()
@@ -52,22 +53,25 @@ def link(vm: "Vm", fuel: bool) -> wc.Linker:
     def bridge_op(name: str) -> Callable[..., Any]:
         return lambda _store, *args: getattr(vm._bridge, name)(*args)
 
-    host.add_func("console", lambda _store, level, text: vm._console_line(level, text))
-    host.add_func("call", bridge_op("host_call"))
-    host.add_func("construct", lambda _store, target, args: vm._bridge.error_to_wit(
+    def add(name: str, func: Callable[..., Any]) -> None:
+        _fastwit.add_func(host, name, func)
+
+    add("console", lambda _store, level, text: vm._console_line(level, text))
+    add("call", bridge_op("host_call"))
+    add("construct", lambda _store, target, args: vm._bridge.error_to_wit(
         TypeError("a host function is not a constructor")))
-    host.add_func("get", bridge_op("host_get"))
-    host.add_func("set", bridge_op("host_set"))
-    host.add_func("has", bridge_op("host_has"))
-    host.add_func("delete-property", bridge_op("host_delete"))
-    host.add_func("own-keys", bridge_op("host_own_keys"))
-    host.add_func("get-own-property", bridge_op("host_get_own_property"))
-    host.add_func("define-property", bridge_op("host_define_property"))
-    host.add_func("drop-host-object", bridge_op("drop_host_object"))
-    host.add_func("enter-run", lambda _store, timeout_ms, sigint: vm._instance.enter_run(timeout_ms, sigint))
-    host.add_func("leave-run", lambda _store, scope: vm._instance.leave_run(scope))
-    host.add_func("checkpoint", lambda _store: vm._instance.checkpoint())
-    host.add_func("load-module", lambda _store, referrer, specifier: vm._load_module(referrer, specifier))
+    add("get", bridge_op("host_get"))
+    add("set", bridge_op("host_set"))
+    add("has", bridge_op("host_has"))
+    add("delete-property", bridge_op("host_delete"))
+    add("own-keys", bridge_op("host_own_keys"))
+    add("get-own-property", bridge_op("host_get_own_property"))
+    add("define-property", bridge_op("host_define_property"))
+    add("drop-host-object", bridge_op("drop_host_object"))
+    add("enter-run", lambda _store, timeout_ms, sigint: vm._instance.enter_run(timeout_ms, sigint))
+    add("leave-run", lambda _store, scope: vm._instance.leave_run(scope))
+    add("checkpoint", lambda _store: vm._instance.checkpoint())
+    add("load-module", lambda _store, referrer, specifier: vm._load_module(referrer, specifier))
     host.close()
     root.close()
     return linker

@@ -1,22 +1,53 @@
-"""The thread every guest call of a Vm runs on.
+"""The threads guest calls run on.
 
 wasmtime runs wasm on the calling thread's stack, and the guest may use up
 to ``MAX_WASM_STACK`` of it (deep recursion must end in the guest's own
-RangeError, not in a crash). Python's threads have 8 MiB, so each Vm owns
-one thread with a stack large enough, and its public methods hand their
-work to it. Host functions run there too; a call made from that thread
-(a host function using the Vm) runs directly.
+RangeError, not in a crash). Python's threads have 8 MiB. So:
+
+- On Linux, the main thread's stack grows on demand up to the soft
+  ``RLIMIT_STACK``; jsvm raises that limit to ``GUEST_THREAD_STACK`` when
+  the hard limit allows (no memory is committed until used), and calls
+  from the main thread run there directly.
+- Every other call is handed to a thread the Vm owns, whose stack is large
+  enough (a hand-off costs tens of microseconds).
+
+Host functions run on the thread of the call; a call made from a host
+function runs directly. One call runs at a time per Vm.
 """
 
 from __future__ import annotations
 
 import queue
+import signal
+import sys
 import threading
-from typing import Any, Callable, Optional
+from typing import Any, Callable, List, Optional
 
 from ._component import GUEST_THREAD_STACK
 
 _STACK_LOCK = threading.Lock()
+
+
+def _main_thread_stack_suffices() -> bool:
+    """Whether the main thread's stack may grow to ``GUEST_THREAD_STACK``
+    (raising the soft limit to that when the hard limit allows)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_STACK)
+        if soft == resource.RLIM_INFINITY or soft >= GUEST_THREAD_STACK:
+            return True
+        if hard == resource.RLIM_INFINITY or hard >= GUEST_THREAD_STACK:
+            resource.setrlimit(resource.RLIMIT_STACK, (GUEST_THREAD_STACK, hard))
+            return True
+    except (ImportError, OSError, ValueError):
+        pass
+    return False
+
+
+_MAIN_DIRECT = None
 
 
 class _Job:
@@ -33,11 +64,26 @@ class GuestThread:
     """A worker thread with a large stack that runs jobs one at a time."""
 
     def __init__(self, name: str) -> None:
+        global _MAIN_DIRECT
         self._jobs: "queue.SimpleQueue[Optional[_Job]]" = queue.SimpleQueue()
+        #: Held while a call runs (on any thread): one call at a time.
+        self.lock = threading.RLock()
         with _STACK_LOCK:
+            if _MAIN_DIRECT is None:
+                _MAIN_DIRECT = _main_thread_stack_suffices()
+        self._main_direct = _MAIN_DIRECT
+        self._guarding = False
+        self._name = name
+        self._thread: Optional[threading.Thread] = None
+
+    def _start(self) -> None:
+        """Starts the thread, on the first call that needs it."""
+        with _STACK_LOCK:
+            if self._thread is not None:
+                return
             previous = threading.stack_size(GUEST_THREAD_STACK)
             try:
-                self._thread = threading.Thread(target=self._serve, name=name, daemon=True)
+                self._thread = threading.Thread(target=self._serve, name=self._name, daemon=True)
                 self._thread.start()
             finally:
                 threading.stack_size(previous)
@@ -48,7 +94,8 @@ class GuestThread:
             if job is None:
                 return
             try:
-                job.result = job.work()
+                with self.lock:
+                    job.result = job.work()
             except BaseException as error:  # handed to the caller
                 job.error = error
             job.done.set()
@@ -58,7 +105,8 @@ class GuestThread:
         return threading.current_thread() is self._thread
 
     def run(self, work: Callable[[], Any], on_interrupt: Callable[[], bool]) -> Any:
-        """Runs ``work`` on the thread and returns what it returns.
+        """Runs ``work`` (directly, or on the Vm's thread) and returns what
+        it returns.
 
         A KeyboardInterrupt that reaches the waiting thread is passed to
         ``on_interrupt``, which asks the guest to stop; the wait goes on
@@ -66,7 +114,14 @@ class GuestThread:
         ``on_interrupt`` returned True (a ``break_on_sigint`` run took it).
         """
         if self.on_thread():
-            return work()
+            with self.lock:
+                return work()
+        if self._main_direct and threading.current_thread() is threading.main_thread():
+            with self.lock:
+                if self._guarding:
+                    return work()  # a host function's call, inside a guarded one
+                return self._run_guarded(work, on_interrupt)
+        self._start()
         job = _Job(work)
         self._jobs.put(job)
         interrupted = False
@@ -83,6 +138,35 @@ class GuestThread:
             raise job.error
         return job.result
 
+    def _run_guarded(self, work: Callable[[], Any], on_interrupt: Callable[[], bool]) -> Any:
+        """Runs ``work`` on the main thread with SIGINT only noted: Python's
+        handler would raise KeyboardInterrupt inside a host import, which
+        must not unwind through wasmtime. After the call, a SIGINT that no
+        ``break_on_sigint`` run took goes to the handler that was there."""
+        previous = signal.getsignal(signal.SIGINT)
+        seen: List[bool] = []
+
+        def note(_signum: int, _frame: Any) -> None:
+            if not on_interrupt():
+                seen.append(True)
+
+        try:
+            signal.signal(signal.SIGINT, note)
+        except (ValueError, TypeError):  # not settable here: run unguarded
+            return work()
+        self._guarding = True
+        try:
+            return work()
+        finally:
+            self._guarding = False
+            signal.signal(signal.SIGINT, previous)
+            if seen:
+                if callable(previous):
+                    previous(signal.SIGINT, None)
+                elif previous == signal.SIG_DFL:
+                    signal.raise_signal(signal.SIGINT)
+
     def close(self) -> None:
         """Ends the thread once its queued jobs ran."""
-        self._jobs.put(None)
+        if self._thread is not None:
+            self._jobs.put(None)
