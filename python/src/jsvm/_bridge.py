@@ -9,8 +9,9 @@ every proxy of the old one fails with :class:`StaleError`.
 
 from __future__ import annotations
 
-import inspect
 import weakref
+from collections import deque
+from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 from wasmtime.component import Record, Variant
@@ -64,10 +65,11 @@ class Bridge:
         self._next_promise = HOST_PROMISES
         #: Live proxies of guest objects, by handle.
         self._proxies: "weakref.WeakValueDictionary[int, JsObject]" = weakref.WeakValueDictionary()
-        #: Guest handle crossings to release before the next call.
-        self.releases: List[int] = []
+        #: Guest handle crossings to release before the next call (a deque:
+        #: finalizers append from any thread while a call drains it).
+        self.releases: "deque[int]" = deque()
         #: Guest resources (contexts, scripts) whose Python owners are gone.
-        self.dropped_resources: List[Any] = []
+        self.dropped_resources: "deque[Any]" = deque()
         #: Host promises not yet settled: handle -> awaitable.
         self.pending: Dict[int, Any] = {}
         #: A KeyboardInterrupt a host function met, raised after the call.
@@ -105,7 +107,7 @@ class Bridge:
             return Variant("host-object", record(handle=self._host_handle(value), kind="plain"))
         if isinstance(value, (list, tuple)):
             return Variant("host-object", record(handle=self._host_handle(value), kind="array"))
-        if inspect.isawaitable(value):
+        if isinstance(value, Awaitable):
             return Variant("host-object", record(handle=self.start_promise(value), kind="promise"))
         if callable(value):
             return Variant("host-object", record(handle=self._host_handle(value), kind="function"))

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
-from typing import List, Optional, Tuple
+from typing import List, NamedTuple, Optional, Tuple
 
 #: How long a guest may go without honouring a stop before it is forced.
 HARD_STOP_SLACK = 0.25
@@ -28,16 +27,14 @@ TIMEOUT = "ERR_SCRIPT_EXECUTION_TIMEOUT"
 INTERRUPTED = "ERR_SCRIPT_EXECUTION_INTERRUPTED"
 
 
-@dataclass(frozen=True)
-class Budget:
+class Budget(NamedTuple):
     """What a scope may use: milliseconds of time, or an exact fuel amount."""
 
     millis: Optional[int] = None
     fuel: Optional[int] = None
 
 
-@dataclass
-class Meter:
+class Meter(NamedTuple):
     """A reading of the guest clock: fuel consumed (None without metering)
     and the wall time."""
 
@@ -45,8 +42,7 @@ class Meter:
     at: float
 
 
-@dataclass
-class _Scope:
+class _Scope(NamedTuple):
     id: int
     start: Meter
     start_cpu: Optional[float]

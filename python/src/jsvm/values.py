@@ -15,8 +15,7 @@ becomes a promise the guest can await.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterator, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Iterator, List, NamedTuple, Optional, Tuple
 
 if TYPE_CHECKING:  # pragma: no cover
     from .vm import Vm
@@ -91,8 +90,7 @@ class JsSymbol:
         return f"Symbol({self.description or ''})"
 
 
-@dataclass(frozen=True)
-class Bytes:
+class Bytes(NamedTuple):
     """An ``ArrayBuffer``, ``DataView`` or typed array, by value: ``kind`` is
     the WIT byte kind (``"float64-array"``, ...), ``data`` its bytes.
     ``Uint8Array`` and ``ArrayBuffer`` arrive as plain ``bytes``."""

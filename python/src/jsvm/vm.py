@@ -201,14 +201,14 @@ class Vm:
     def _flush_releases(self) -> None:
         bridge, instance = self._bridge, self._instance
         while bridge.dropped_resources:
-            resource = bridge.dropped_resources.pop()
+            resource = bridge.dropped_resources.popleft()
             try:
                 resource.drop(instance.store)
             except (wasmtime.WasmtimeError, wasmtime.Trap):
                 self._rebuild()
                 return
         if bridge.releases:
-            handles, bridge.releases[:] = list(bridge.releases), []
+            handles = [bridge.releases.popleft() for _ in range(len(bridge.releases))]
             try:
                 instance.export("release")(instance.store, handles)
             except (wasmtime.WasmtimeError, wasmtime.Trap):
