@@ -91,7 +91,10 @@ async def resolve(vm: "Vm", value: Any, timeout: Optional[float]) -> Any:
         outcome.append((ok, result if ok else error_from_guest(result)))
         loop.call_soon_threadsafe(driver.woken.set)
 
-    vm._interrupt.wake = lambda: loop.call_soon_threadsafe(driver.woken.set)
+    def wake() -> None:
+        loop.call_soon_threadsafe(driver.woken.set)
+
+    vm._interrupt.wake = wake
     deadline = None if timeout is None else time.monotonic() + timeout
     try:
         subscribe = vm.compile_function(_SUBSCRIBE, ["promise", "sink"])
@@ -119,7 +122,8 @@ async def resolve(vm: "Vm", value: Any, timeout: Optional[float]) -> Any:
                 raise error
             remaining = None if deadline is None else deadline - time.monotonic()
             if remaining is not None and remaining <= 0:
-                error = JsError("Error", f"Script execution timed out after {round(timeout * 1000)}ms", code=TIMEOUT)
+                error = JsError("Error", f"Script execution timed out after {round((timeout or 0) * 1000)}ms",
+                                code=TIMEOUT)
                 driver.cancel_all(error)
                 raise error
             driver.woken.clear()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import weakref
 from collections import deque
 from collections.abc import Awaitable
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
 from wasmtime.component import Record, Variant
 
@@ -148,7 +148,7 @@ class Bridge:
         its fields; any other exception becomes an ``Error`` (or the JS
         error of the same name) with ``str(error)`` as its message."""
         if isinstance(error, JsError):
-            thrown = undefined
+            thrown: Any = undefined
             if isinstance(error.thrown, JsObject) and error.thrown._bridge is self:
                 thrown = error.thrown
             return record(name=error.name, message=error.message, stack=error.stack,
@@ -165,7 +165,7 @@ class Bridge:
     def from_wit(self, value: Variant, copy: bool = True) -> Any:
         """A WIT ``value`` as Python: plain objects and arrays copied into
         dicts and lists when ``copy``, other objects as live proxies."""
-        tag, payload = value.tag, value.payload
+        tag, payload = value.tag, value.payload  # type: str, Any
         if tag == "number" or tag == "string" or tag == "boolean":
             return payload
         if tag == "undefined":
@@ -213,7 +213,8 @@ class Bridge:
     def raise_error(self, error: Record) -> None:
         """Raises a WIT ``js-error`` as :class:`JsError`."""
         thrown = self.from_wit(field(error, "thrown"), copy=False)
-        raise JsError(error.name, error.message, code=error.code, stack=error.stack, thrown=thrown)
+        raise JsError(field(error, "name"), field(error, "message"), code=field(error, "code"),
+                      stack=field(error, "stack"), thrown=thrown)
 
     # -- the host interface's object operations ----------------------------
 

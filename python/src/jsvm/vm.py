@@ -10,18 +10,19 @@ from __future__ import annotations
 import math
 import sys
 import weakref
-from collections import deque
-from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Union
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence
 
 import wasmtime
 from wasmtime.component import Variant
 
-from ._bridge import MAX_COPY_DEPTH, Bridge, field, is_js_error, record
+from ._bridge import MAX_COPY_DEPTH, Bridge, is_js_error, record
 from ._instance import TICKER, Instance, link
-from ._limits import INTERRUPTED, TIMEOUT, Budget, InterruptHandle, Limits
+from ._limits import TIMEOUT, Budget, InterruptHandle, Limits
 from ._module_root import ModuleRoot
 from ._thread import GuestThread
 from .errors import JsError, StaleError, StateLostError
+from .context import Context, Script
+from .module import Module
 from .values import JsFunction, JsObject, undefined
 
 #: Pass as the sandbox of :meth:`Vm.create_context` for
@@ -306,9 +307,10 @@ class Vm:
         return result
 
     def _copy_value(self, value: Variant, seen: Dict[int, Any], crossings: List[int], depth: int) -> Any:
-        if value.tag == "object" and value.payload.kind in ("plain", "array"):
-            crossings.append(value.payload.handle)
-            return self._copy_object(value.payload.handle, value.payload.kind, seen, crossings, depth + 1)
+        payload: Any = value.payload
+        if value.tag == "object" and payload.kind in ("plain", "array"):
+            crossings.append(payload.handle)
+            return self._copy_object(payload.handle, payload.kind, seen, crossings, depth + 1)
         return self._bridge.from_wit(value)
 
     # -- the node:vm API ---------------------------------------------------
@@ -475,156 +477,3 @@ class Vm:
 def _looks_like_module(source: str) -> bool:
     """Node's guess for an unmarked file: an ``import``/``export`` statement."""
     return any(line.lstrip().startswith(("import ", "import{", "export ")) for line in source.splitlines())
-
-
-class _Owned:
-    """A guest resource (context or script) and the Vm state it belongs to."""
-
-    def __init__(self, vm: Vm, resource: Any) -> None:
-        self.vm = vm
-        self._bridge = vm._bridge
-        self._resource = resource
-        weakref.finalize(self, self._bridge.dropped_resources.append, resource)
-
-    def _check_owner(self, vm: Vm) -> None:
-        if vm is not self.vm or self._bridge is not vm._bridge:
-            raise StaleError(type(self).__name__.lower())
-
-
-class Context(_Owned):
-    """A contextified global: a realm of its own (``vm.createContext``)."""
-
-    @property
-    def globals(self) -> JsObject:
-        """The context object (for :data:`DONT_CONTEXTIFY`, the global itself),
-        live: ``context.globals["x"] = 1`` sets a global."""
-        def work() -> JsObject:
-            self._check_owner(self.vm)
-            value = self.vm._call("[method]context.global", self._resource)
-            if value.tag == "host-object":
-                return self.vm._bridge.from_wit(value)
-            return self.vm._bridge.from_wit(value, copy=False)
-        return self.vm._run(work)
-
-    def run(self, code: str, **options: Any) -> Any:
-        """``vm.runInContext(code, this, options)``."""
-        return self.vm.run_in_context(code, self, **options)
-
-
-class Script(_Owned):
-    """``vm.Script``: code validated once, compiled per context when run."""
-
-    def run_in_context(self, context: Context, *, timeout: Optional[float] = None, break_on_sigint: bool = False,
-                       display_errors: bool = True) -> Any:
-        """``script.runInContext(context, options)``."""
-        options = Vm._run_options(timeout, break_on_sigint, display_errors)
-
-        def work() -> Any:
-            self._check_owner(self.vm)
-            context._check_owner(self.vm)
-            return self.vm._bridge.from_wit(self.vm._call("[method]script.run-in-context", self._resource,
-                                                          context._resource, options))
-        return self.vm._run(work)
-
-    def run_in_this_context(self, *, timeout: Optional[float] = None, break_on_sigint: bool = False,
-                            display_errors: bool = True) -> Any:
-        """``script.runInThisContext(options)``: the Vm's main context."""
-        options = Vm._run_options(timeout, break_on_sigint, display_errors)
-
-        def work() -> Any:
-            self._check_owner(self.vm)
-            return self.vm._bridge.from_wit(self.vm._call("[method]script.run-in-main-context", self._resource,
-                                                          options))
-        return self.vm._run(work)
-
-    def run_in_new_context(self, sandbox: Any = None, **options: Any) -> Any:
-        """``script.runInNewContext(sandbox, options)``."""
-        return self.run_in_context(self.vm.create_context(sandbox), **options)
-
-    def _query(self, name: str) -> Any:
-        def work() -> Any:
-            self._check_owner(self.vm)
-            return self.vm._call(name, self._resource)
-        return self.vm._run(work)
-
-    def create_cached_data(self) -> bytes:
-        """``script.createCachedData()``."""
-        return bytes(self._query("[method]script.create-cached-data"))
-
-    @property
-    def cached_data_rejected(self) -> Optional[bool]:
-        """``script.cachedDataRejected`` (None unless ``cached_data`` was given)."""
-        return self._query("[method]script.cached-data-rejected")
-
-    @property
-    def source_map_url(self) -> Optional[str]:
-        """``script.sourceMapURL``."""
-        return self._query("[method]script.source-map-url")
-
-
-class Module:
-    """``vm.SourceTextModule``: read its state with :attr:`status`,
-    :attr:`namespace`, ...; :meth:`link` then :meth:`evaluate`."""
-
-    def __init__(self, vm: Vm, obj: JsObject) -> None:
-        self.vm = vm
-        #: The guest's ``vm.Module`` object.
-        self.object = obj
-
-    @property
-    def status(self) -> str:
-        """``module.status``."""
-        return str(self.object["status"])
-
-    @property
-    def identifier(self) -> str:
-        """``module.identifier``."""
-        return str(self.object["identifier"])
-
-    @property
-    def dependency_specifiers(self) -> List[str]:
-        """``module.dependencySpecifiers``: what it imports, in order."""
-        return list(self.object["dependencySpecifiers"])
-
-    @property
-    def namespace(self) -> JsObject:
-        """``module.namespace``."""
-        return self.vm._run(lambda: self.vm._bridge.from_wit(
-            self.vm._call("get", self.object._handle, Variant("string", "namespace")), copy=False))
-
-    def link(self, linker: Callable[[str, "Module"], "Module"]) -> None:
-        """``module.link(linker)``: ``linker(specifier, referrer)`` answers
-        every import of this module and of the unlinked modules it returns;
-        returning a module seen before closes a cycle."""
-        seen = [self]
-        queue = deque([self])
-        links = []
-        while queue:
-            current = queue.popleft()
-            if current.status != "unlinked":
-                continue
-            for specifier in current.dependency_specifiers:
-                target = linker(specifier, current)
-                if not isinstance(target, Module) or target.vm is not self.vm:
-                    raise JsError("TypeError", "the linker must return a Module of this Vm",
-                                  code="ERR_VM_MODULE_NOT_MODULE")
-                links.append((current, specifier, target))
-                if not any(m.object is target.object for m in seen):
-                    seen.append(target)
-                    queue.append(target)
-
-        def work() -> None:
-            bridge = self.vm._bridge
-            wit_links = [record(referrer=bridge.to_wit(r.object), specifier=s, target=bridge.to_wit(t.object))
-                         for r, s, t in links]
-            self.vm._call("link-module", bridge.to_wit(self.object), wit_links)
-        self.vm._run(work)
-
-    def evaluate(self, *, timeout: Optional[float] = None, fuel: Optional[int] = None,
-                 break_on_sigint: bool = False) -> JsObject:
-        """``module.evaluate()`` and the jobs it queued: the namespace, or
-        :class:`JsError` with what its evaluation threw."""
-        budget = self.vm._budget(timeout, fuel)
-        return self.vm._run(lambda: self.vm._bridge.from_wit(
-            self.vm._call("evaluate-module", self.vm._bridge.to_wit(self.object), budget=budget,
-                          sigint=break_on_sigint), copy=False))
