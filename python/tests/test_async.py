@@ -98,3 +98,24 @@ def test_a_promise_nothing_can_settle_fails_at_once():
     with pytest.raises(JsError) as caught:
         asyncio.run(vm.resolve(promise, timeout=5))
     assert caught.value.code == "ERR_JSVM_PROMISE_NEVER_SETTLES"
+
+
+def test_a_run_stopped_by_its_timeout_ends_the_host_calls_it_started():
+    vm = Vm()
+    context = vm.create_context()
+    started, finished = [], []
+
+    async def slow_answer():
+        started.append(True)
+        await asyncio.sleep(0.05)
+        finished.append(True)
+        return "late answer"
+
+    context.globals["slowAnswer"] = slow_answer
+    with pytest.raises(JsError) as caught:
+        vm.run_in_context("""globalThis.seen = 'pending';
+            slowAnswer().then((v) => { globalThis.seen = v; }, (e) => { globalThis.seen = e.code; });
+            for (;;) {}""", context, timeout=0.05)
+    assert caught.value.code == "ERR_SCRIPT_EXECUTION_TIMEOUT"
+    assert vm.run_in_context("seen", context) == "ERR_SCRIPT_EXECUTION_TIMEOUT"
+    assert started == [] and finished == []  # the coroutine was closed before it ever ran

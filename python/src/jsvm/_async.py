@@ -51,6 +51,8 @@ class _Driver:
         self.woken = asyncio.Event()
 
     def start_pending(self) -> None:
+        for handle in [h for h in self.tasks if h not in self.bridge.pending]:
+            self.tasks.pop(handle).cancel()  # ended with the run that started it
         for handle, awaitable in list(self.bridge.pending.items()):
             if handle not in self.tasks:
                 self.tasks[handle] = asyncio.ensure_future(awaitable)

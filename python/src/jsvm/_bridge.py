@@ -62,7 +62,8 @@ class Bridge:
         self.host_objects: Dict[int, Any] = {}
         self._host_ids: Dict[int, int] = {}
         self._next_host = 1
-        self._next_promise = HOST_PROMISES
+        #: The handle the next host promise gets (they only grow).
+        self.next_promise = HOST_PROMISES
         #: Live proxies of guest objects, by handle.
         self._proxies: "weakref.WeakValueDictionary[int, JsObject]" = weakref.WeakValueDictionary()
         #: Guest handle crossings to release before the next call (a deque:
@@ -137,8 +138,8 @@ class Bridge:
     def start_promise(self, awaitable: Any) -> int:
         """Registers a host promise: the guest sees a pending promise that
         the async driver settles (``Vm.resolve``)."""
-        handle = self._next_promise
-        self._next_promise += 1
+        handle = self.next_promise
+        self.next_promise += 1
         self.pending[handle] = awaitable
         self.host_objects[handle] = awaitable
         return handle

@@ -17,7 +17,7 @@ from wasmtime.component import Variant
 
 from ._bridge import MAX_COPY_DEPTH, Bridge, is_js_error, record
 from ._instance import TICKER, Instance, link
-from ._limits import TIMEOUT, Budget, InterruptHandle, Limits
+from ._limits import INTERRUPTED, TIMEOUT, Budget, InterruptHandle, Limits
 from ._module_root import ModuleRoot
 from ._thread import GuestThread
 from .errors import JsError, StaleError, StateLostError
@@ -128,6 +128,7 @@ class Vm:
         self._flush_releases()
         instance = self._instance
         limits = self._limits
+        first_started = self._bridge.next_promise
         limits.begin_call(instance.meter(), budget, sigint)
         instance.refuel()
         TICKER.begin()
@@ -147,7 +148,30 @@ class Vm:
         if self._bridge.deferred_interrupt:
             self._bridge.deferred_interrupt = False
             raise KeyboardInterrupt
-        return self._result(result, budget)
+        try:
+            return self._result(result, budget)
+        except JsError as error:
+            # A timeout or interrupt that ends the call also ends the async
+            # host calls it started, as in the Rust host.
+            if error.code in (TIMEOUT, INTERRUPTED):
+                self._cancel_started_since(first_started, error)
+            raise
+
+    def _cancel_started_since(self, first: int, stop: JsError) -> None:
+        """Drops the host awaitables started since ``first`` and rejects
+        their guest promises with the stop's error."""
+        bridge = self._bridge
+        for handle in [h for h in bridge.pending if h >= first]:
+            awaitable = bridge.pending.pop(handle)
+            bridge.host_objects.pop(handle, None)
+            close = getattr(awaitable, "close", None) or getattr(awaitable, "cancel", None)
+            if close is not None:
+                close()
+            error = bridge.error_to_wit(JsError(stop.name, stop.message, code=stop.code))
+            try:
+                self._call("settle-host-promise", handle, error, budget=Budget(millis=100))
+            except (JsError, StateLostError):
+                pass
 
     def _result(self, result: Any, budget: Optional[Budget]) -> Any:
         """A guest export's result: the value, or its js-error raised."""
