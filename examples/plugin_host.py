@@ -1,8 +1,8 @@
 """A plugin host in Python: each plugin is a module graph in a directory of
 its own (examples/plugins/<name>/main.mjs and what it imports), loaded into
 a Vm of its own that can read nothing outside that directory, with a
-memory cap; each call into a plugin has a timeout. Plugins get one host
-function, `log`, and hand back plain data.
+memory cap; each call into a plugin has a timeout. The input is a Python
+dict, which the plugin reads live; what it returns comes back as Python data.
 
     pip install ./python        # after `cargo build --release`
     python examples/plugin_host.py

@@ -269,3 +269,19 @@ def test_objects_of_another_vm_are_refused(vm):
     with pytest.raises(jsvm.StaleError):
         vm.run_in_context("1", other.create_context())
     assert foreign == {}
+
+
+def test_wrong_argument_types_fail_with_nodes_code(vm):
+    context = vm.create_context()
+    calls = [lambda: vm.run_in_context(42, context), lambda: vm.run_in_context("1", {}),
+             lambda: vm.compile_script("1", filename=3), lambda: vm.compile_function("return 1", [1]),
+             lambda: vm.create_context(42), lambda: vm.call(lambda: 1), lambda: vm.import_module(None),
+             lambda: vm.compile_script("1", line_offset="2")]
+    for call in calls:
+        with pytest.raises(JsError) as caught:
+            call()
+        assert caught.value.code == "ERR_INVALID_ARG_TYPE"
+    with pytest.raises(JsError) as caught:
+        vm.run_in_context("1", context, timeout=-1)
+    assert caught.value.code == "ERR_OUT_OF_RANGE"
+    assert vm.run_in_context("'still usable'", context) == "still usable"

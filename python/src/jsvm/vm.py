@@ -15,6 +15,7 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence
 import wasmtime
 from wasmtime.component import Variant
 
+from ._args import expect_instance, expect_int, expect_str
 from ._bridge import MAX_COPY_DEPTH, Bridge, is_js_error, record
 from ._instance import TICKER, Instance, link
 from ._limits import INTERRUPTED, TIMEOUT, Budget, InterruptHandle, Limits
@@ -347,6 +348,11 @@ class Vm:
         contextified as node:vm does: the context's globals read and write
         it (each access crosses into Python). :data:`DONT_CONTEXTIFY` gives
         an ordinary global. ``microtask_mode`` may be ``"afterEvaluate"``."""
+        if not (sandbox is None or sandbox is DONT_CONTEXTIFY or isinstance(sandbox, (dict, JsObject))):
+            raise JsError("TypeError", 'The "contextObject" argument must be of type object (a dict). '
+                          f"Received type {type(sandbox).__name__}", code="ERR_INVALID_ARG_TYPE")
+        expect_str("options.name", name, optional=True)
+        expect_str("options.origin", origin, optional=True)
         if microtask_mode not in (None, "afterEvaluate"):
             raise JsError("TypeError", 'The property \'options.microtaskMode\' must be one of: \'afterEvaluate\', '
                           f"undefined. Received {microtask_mode!r}", code="ERR_INVALID_ARG_VALUE")
@@ -366,6 +372,9 @@ class Vm:
                        timeout: Optional[float] = None, break_on_sigint: bool = False,
                        display_errors: bool = True) -> Any:
         """``vm.runInContext(code, context, options)``: the completion value."""
+        expect_str("code", code)
+        expect_instance("contextifiedObject", context, Context, "vm.Context")
+        expect_str("options.filename", filename, optional=True)
         options = self._run_options(timeout, break_on_sigint, display_errors)
 
         def work() -> Any:
@@ -382,6 +391,10 @@ class Vm:
                        column_offset: int = 0, cached_data: Optional[bytes] = None,
                        produce_cached_data: bool = False) -> "Script":
         """``new vm.Script(code, options)``."""
+        expect_str("code", code)
+        expect_str("options.filename", filename, optional=True)
+        expect_int("options.lineOffset", line_offset)
+        expect_int("options.columnOffset", column_offset)
         options = record(filename=filename, line_offset=int(line_offset), column_offset=int(column_offset),
                          cached_data=bytes(cached_data) if cached_data is not None else None,
                          produce_cached_data=bool(produce_cached_data))
@@ -391,6 +404,14 @@ class Vm:
                          line_offset: int = 0, column_offset: int = 0, parsing_context: Optional["Context"] = None,
                          context_extensions: Iterable[Any] = ()) -> JsFunction:
         """``vm.compileFunction(code, params, options)``: the function."""
+        expect_str("code", code)
+        for index, param in enumerate(params):
+            expect_str(f"params[{index}]", param)
+        expect_str("options.filename", filename, optional=True)
+        expect_int("options.lineOffset", line_offset)
+        expect_int("options.columnOffset", column_offset)
+        expect_instance("options.parsingContext", parsing_context, Context, "vm.Context", optional=True)
+
         def work() -> JsFunction:
             if parsing_context is not None:
                 parsing_context._check_owner(self)
@@ -410,6 +431,7 @@ class Vm:
              fuel: Optional[int] = None, break_on_sigint: bool = False) -> Any:
         """Calls a guest function under a ``timeout`` (seconds) or an exact
         ``fuel`` budget, covering the jobs it queues."""
+        expect_instance("function", function, JsFunction, "a JavaScript function (JsFunction)")
         budget = self._budget(timeout, fuel)
 
         def work() -> Any:
@@ -429,6 +451,8 @@ class Vm:
         extension (``.mjs``) or an ``import``/``export`` statement. When it
         fails, the :class:`JsError`'s ``stack`` is what Node prints for an
         uncaught exception."""
+        expect_str("source", source)
+        expect_str("filename", filename)
         if module is None:
             module = filename.endswith(".mjs") or (not filename.endswith(".cjs") and _looks_like_module(source))
         if module_id is None:
@@ -445,6 +469,7 @@ class Vm:
         """``import(specifier)`` through the default loader: reads the module
         graph from ``module_root``, links and evaluates it, and returns its
         namespace. Importing it again returns the same namespace."""
+        expect_str("specifier", specifier)
         budget = self._budget(timeout, fuel)
         return self._run(lambda: self._bridge.from_wit(self._call("import-module", specifier, budget=budget,
                                                                   sigint=break_on_sigint), copy=False))
@@ -453,6 +478,11 @@ class Vm:
                       line_offset: int = 0, column_offset: int = 0) -> "Module":
         """``new vm.SourceTextModule(source, options)`` in ``context`` (default:
         the main context)."""
+        expect_str("sourceText", source)
+        expect_str("options.identifier", identifier, optional=True)
+        expect_int("options.lineOffset", line_offset)
+        expect_int("options.columnOffset", column_offset)
+        expect_instance("options.context", context, Context, "vm.Context", optional=True)
         options = record(identifier=identifier, line_offset=int(line_offset), column_offset=int(column_offset))
 
         def work() -> Module:
