@@ -26,14 +26,13 @@ PROGRAM = textwrap.dedent("""
         vm.run_in_context("JSON.parse('['.repeat(300000) + ']'.repeat(300000))", context)
     except JsError as error:
         print("deep:", error.name, error.message)
-    threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT)).start()
+    context.globals["pressCtrlC"] = lambda: threading.Timer(0.05, os.kill, (os.getpid(), signal.SIGINT)).start()
     try:
-        vm.run_in_context("for (;;) {}", context, break_on_sigint=True)
+        vm.run_in_context("pressCtrlC(); for (;;) {}", context, break_on_sigint=True)
     except JsError as error:
         print("sigint run:", error.code)
-    threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT)).start()
     try:
-        vm.run_in_context("for (;;) {}", context)
+        vm.run_in_context("pressCtrlC(); for (;;) {}", context)
     except KeyboardInterrupt:
         print("KeyboardInterrupt")
     print("state:", vm.run_in_context("kept", context))

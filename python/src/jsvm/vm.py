@@ -73,6 +73,11 @@ class Vm:
     def __init__(self, *, memory_limit: Optional[int] = None, fuel: bool = True,
                  fuel_per_ms: Optional[int] = None, module_root: Optional[Any] = None,
                  console: Optional[ConsoleFn] = None) -> None:
+        if memory_limit is not None and (isinstance(memory_limit, bool) or not isinstance(memory_limit, int)
+                                         or memory_limit <= 0):
+            raise ValueError(f"jsvm: memory_limit is a positive number of bytes, not {memory_limit!r}")
+        if fuel_per_ms is not None and (isinstance(fuel_per_ms, bool) or not isinstance(fuel_per_ms, int)):
+            raise ValueError(f"jsvm: fuel_per_ms is an int, not {fuel_per_ms!r}")
         self._fuel = bool(fuel)
         self._memory_limit = memory_limit
         self._console = console or default_console
