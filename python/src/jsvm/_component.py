@@ -17,6 +17,7 @@ import hashlib
 import os
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import Dict, Optional
 
@@ -118,6 +119,7 @@ def component(fuel: bool) -> wc.Component:
     if artifact.is_file():
         try:
             loaded = wc.Component.deserialize_file(eng, str(artifact))
+            os.utime(artifact)  # in use: kept by _prune
         except Exception:
             loaded = None  # written by something else, or damaged: compile again
     if loaded is None:
@@ -128,9 +130,21 @@ def component(fuel: bool) -> wc.Component:
         return _COMPONENTS[fuel]
 
 
+#: Artifacts unused this long are removed when a new one is written (each
+#: rebuilt component, each wasmtime version, leaves one behind).
+STALE_AFTER = 30 * 24 * 3600
+
+
 def _store_artifact(artifact: Path, compiled: wc.Component) -> None:
-    """Writes the artifact atomically; a cache that cannot be written only
-    costs the next process a compile."""
+    """Writes the artifact atomically, and removes stale ones; a cache that
+    cannot be written only costs the next process a compile."""
+    try:
+        now = time.time()
+        for old in artifact.parent.glob("jsvm-*.cwasm"):
+            if now - old.stat().st_mtime > STALE_AFTER:
+                old.unlink()
+    except OSError:
+        pass
     try:
         artifact.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, temporary = tempfile.mkstemp(dir=artifact.parent, prefix=".partial-")
