@@ -1,13 +1,16 @@
 """The guest component: where it is, the wasmtime engines that run it, and
-the on-disk cache of its compiled form.
+its compiled form.
 
-Compiling the component takes seconds; a compiled artifact loads in about
-a millisecond. The first process compiles it once and writes the artifact
-to the user's cache directory (``$JSVM_CACHE_DIR``, else
-``$XDG_CACHE_HOME/jsvm`` or ``~/.cache/jsvm``); later processes load it.
-Its name carries the component's size and modification time, wasmtime's
-version and the engine settings, so a rebuilt component or another
-wasmtime never loads a stale artifact.
+Compiling the component takes seconds; a compiled artifact loads in
+milliseconds. The package build compiles it beside the packaged component
+(``precompile_beside``, called by setup.py), for the wasmtime it builds
+with. When that artifact does not fit (another wasmtime, another CPU, or
+``$JSVM_COMPONENT`` names another component), the first process compiles
+it once and writes the artifact to the user's cache directory
+(``$JSVM_CACHE_DIR``, else ``$XDG_CACHE_HOME/jsvm`` or ``~/.cache/jsvm``);
+later processes load it. That artifact's name carries the component's
+path, size and modification time, wasmtime's version and the engine
+settings, so a rebuilt component or another wasmtime never loads a stale one.
 """
 
 from __future__ import annotations
@@ -106,16 +109,53 @@ def _wasmtime_version() -> str:
         return "unknown"
 
 
+def variant_name(fuel: bool) -> str:
+    """The file name of a variant's artifact packaged beside the component."""
+    return f"jsvm-{'fuel' if fuel else 'wall'}.cwasm"
+
+
+def packaged_key() -> str:
+    """What a packaged artifact was compiled for: wasmtime's version and the
+    engine settings (the component is the one beside it)."""
+    return f"wasmtime={_wasmtime_version()} stack={MAX_WASM_STACK}"
+
+
+def precompile_beside(component_file: Path) -> None:
+    """Compiles both variants of ``component_file`` and writes them beside
+    it, with the key they match (the package build calls this, so an
+    installed package starts without compiling)."""
+    for fuel in (True, False):
+        compiled = wc.Component.from_file(engine(fuel), str(component_file))
+        component_file.with_name(variant_name(fuel)).write_bytes(compiled.serialize())
+    component_file.with_name("jsvm-artifacts.key").write_text(packaged_key())
+
+
+def _load_packaged(source: Path, fuel: bool) -> Optional[wc.Component]:
+    """The artifact the package build made, when it matches this wasmtime."""
+    artifact = source.with_name(variant_name(fuel))
+    key = source.with_name("jsvm-artifacts.key")
+    try:
+        if not artifact.is_file() or key.read_text() != packaged_key():
+            return None
+        return wc.Component.deserialize_file(engine(fuel), str(artifact))
+    except Exception:
+        return None  # another machine's CPU features, or damaged: the user cache serves
+
+
 def component(fuel: bool) -> wc.Component:
-    """The guest component for a variant, compiled once per machine."""
+    """The guest component for a variant: the package's precompiled
+    artifact, else the user cache's, else compiled (and cached)."""
     with _LOCK:
         cached = _COMPONENTS.get(fuel)
     if cached is not None:
         return cached
     eng = engine(fuel)
     source = component_path()
+    loaded: Optional[wc.Component] = _load_packaged(source, fuel)
+    if loaded is not None:
+        with _LOCK:
+            return _COMPONENTS.setdefault(fuel, loaded)
     artifact = cache_dir() / _artifact_name(source, fuel)
-    loaded: Optional[wc.Component] = None
     if artifact.is_file():
         try:
             loaded = wc.Component.deserialize_file(eng, str(artifact))
