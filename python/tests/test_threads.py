@@ -18,6 +18,7 @@ from jsvm import JsError, Vm
 PROGRAM = textwrap.dedent("""
     import os, signal, threading
     from jsvm import JsError, Vm
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # whatever was inherited
     vm = Vm()
     print("handed off:", not vm._thread._main_direct)
     context = vm.create_context()

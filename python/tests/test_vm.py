@@ -205,6 +205,9 @@ def test_an_interrupt_from_another_thread(vm):
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT is POSIX")
 def test_ctrl_c_ends_a_break_on_sigint_run_and_the_context_survives(vm):
+    # Python's own handler, whatever this process inherited (a background
+    # job starts with SIGINT ignored).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     context = vm.create_context()
     vm.run_in_context("globalThis.kept = 1", context)
     # The guest starts the Ctrl-C once it runs (a host function).
@@ -218,6 +221,17 @@ def test_ctrl_c_ends_a_break_on_sigint_run_and_the_context_survives(vm):
     with pytest.raises(KeyboardInterrupt):
         vm.run_in_context("pressCtrlC(); for (;;) {}", context)
     assert vm.run_in_context("kept", context) == 1.0
+    # Where SIGINT is ignored, it stays ignored, but a break_on_sigint run
+    # still takes it (as Node's breakOnSigint installs its own handler).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with pytest.raises(JsError) as caught:
+            vm.run_in_context("pressCtrlC(); for (;;) {}", context, break_on_sigint=True)
+        assert caught.value.code == "ERR_SCRIPT_EXECUTION_INTERRUPTED"
+        assert vm.run_in_context("pressCtrlC(); const until = Date.now() + 300; while (Date.now() < until); 'ran'",
+                                 context) == "ran"
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def test_the_memory_limit_stops_the_run_and_keeps_the_context(vm):

@@ -104,23 +104,31 @@ class GuestThread:
         """Whether the caller is this thread (a host function)."""
         return threading.current_thread() is self._thread
 
-    def run(self, work: Callable[[], Any], on_interrupt: Callable[[], bool]) -> Any:
+    def run(self, work: Callable[[], Any], on_interrupt: Callable[[bool], bool]) -> Any:
         """Runs ``work`` (directly, or on the Vm's thread) and returns what
         it returns.
 
-        A KeyboardInterrupt that reaches the waiting thread is passed to
-        ``on_interrupt``, which asks the guest to stop; the wait goes on
-        until the guest has stopped. It is raised afterwards unless
-        ``on_interrupt`` returned True (a ``break_on_sigint`` run took it).
+        On the main thread, SIGINT is only noted while the call runs
+        (``_run_guarded``). ``on_interrupt(take_only)`` is told of it: a
+        ``break_on_sigint`` run takes it (True); otherwise, unless
+        ``take_only``, the call is asked to stop, and the SIGINT goes to
+        the handler that was there once it has.
         """
         if self.on_thread():
             with self.lock:
                 return work()
+        if threading.current_thread() is threading.main_thread():
+            if self._guarding:
+                return self._run_here(work, on_interrupt)  # a host function's call, inside a guarded one
+            return self._run_guarded(lambda: self._run_here(work, on_interrupt), on_interrupt)
+        return self._run_here(work, on_interrupt)
+
+    def _run_here(self, work: Callable[[], Any], on_interrupt: Callable[[bool], bool]) -> Any:
+        """Runs ``work`` on this thread when its stack suffices, else hands
+        it to the Vm's thread and waits."""
         if self._main_direct and threading.current_thread() is threading.main_thread():
             with self.lock:
-                if self._guarding:
-                    return work()  # a host function's call, inside a guarded one
-                return self._run_guarded(work, on_interrupt)
+                return work()
         self._start()
         job = _Job(work)
         self._jobs.put(job)
@@ -129,8 +137,8 @@ class GuestThread:
             try:
                 job.done.wait()
                 break
-            except KeyboardInterrupt:
-                if not on_interrupt():
+            except KeyboardInterrupt:  # a waiting thread's own (not from SIGINT: noted)
+                if not on_interrupt(False):
                     interrupted = True
         if interrupted:
             raise KeyboardInterrupt
@@ -138,16 +146,20 @@ class GuestThread:
             raise job.error
         return job.result
 
-    def _run_guarded(self, work: Callable[[], Any], on_interrupt: Callable[[], bool]) -> Any:
-        """Runs ``work`` on the main thread with SIGINT only noted: Python's
-        handler would raise KeyboardInterrupt inside a host import, which
-        must not unwind through wasmtime. After the call, a SIGINT that no
-        ``break_on_sigint`` run took goes to the handler that was there."""
+    def _run_guarded(self, work: Callable[[], Any], on_interrupt: Callable[[bool], bool]) -> Any:
+        """Runs ``work`` from the main thread with SIGINT only noted:
+        Python's handler would raise KeyboardInterrupt inside a host import,
+        which must not unwind through wasmtime. A SIGINT goes to a
+        ``break_on_sigint`` run when one is active (as Node's breakOnSigint,
+        even where SIGINT was ignored); otherwise it stops the call and,
+        after it, goes to the handler that was there (an ignored SIGINT
+        stays ignored and stops nothing)."""
         previous = signal.getsignal(signal.SIGINT)
+        ignored = previous == signal.SIG_IGN
         seen: List[bool] = []
 
         def note(_signum: int, _frame: Any) -> None:
-            if not on_interrupt():
+            if not on_interrupt(ignored) and not ignored:
                 seen.append(True)
 
         try:

@@ -105,14 +105,15 @@ class Vm:
             raise RuntimeError("jsvm: this Vm is closed")
         return self._thread.run(work, self._on_keyboard_interrupt)
 
-    def _on_keyboard_interrupt(self) -> bool:
-        """Ctrl-C reached the thread waiting for the guest: a
-        ``break_on_sigint`` run takes it; otherwise the call is stopped and
-        KeyboardInterrupt raised when it has."""
+    def _on_keyboard_interrupt(self, take_only: bool = False) -> bool:
+        """Ctrl-C during a call: a ``break_on_sigint`` run takes it (True);
+        otherwise, unless ``take_only``, the call is stopped, and
+        KeyboardInterrupt comes once it has."""
         if self._limits.sigint_active():
             self._limits.sigint_seen = True
             return True
-        self._interrupt.interrupt()
+        if not take_only:
+            self._interrupt.interrupt()
         return False
 
     def _call(self, name: str, *args: Any, budget: Optional[Budget] = None, sigint: bool = False) -> Any:
