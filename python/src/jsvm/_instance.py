@@ -97,6 +97,8 @@ class Instance:
         self.store.set_epoch_deadline(1)
         self.fuel_base = 0
         self.fuel_tank = UNLIMITED_TANK
+        #: Whether the tank is the unlimited one (no hard limit applies).
+        self.unlimited = True
         if fuel:
             self.store.set_fuel(UNLIMITED_TANK)
         try:
@@ -148,12 +150,15 @@ class Instance:
         """Sizes the fuel tank so it runs dry at the tightest hard limit."""
         if not self.fuel:
             return
-        consumed = self.meter().fuel or 0
         limit = self.limits.hard_fuel_limit()
+        if limit is None and self.unlimited:
+            return  # an unlimited tank never runs dry: nothing to resize
+        consumed = self.meter().fuel or 0
         tank = max((limit if limit is not None else consumed + UNLIMITED_TANK) - consumed, 1)
         tank = min(tank, UNLIMITED_TANK)
         self.store.set_fuel(tank)
         self.fuel_base, self.fuel_tank = consumed, tank
+        self.unlimited = limit is None
 
     def enter_run(self, timeout_ms: Optional[int], sigint: bool) -> int:
         scope = self.limits.enter(self.meter(), timeout_ms, sigint)

@@ -20,6 +20,11 @@ from __future__ import annotations
 import queue
 import signal
 import sys
+
+try:  # the C module: signal.signal's enum conversions cost more than the call
+    import _signal as _sig
+except ImportError:  # pragma: no cover - other Pythons
+    _sig = signal  # type: ignore[misc]
 import threading
 from typing import Any, Callable, List, Optional
 
@@ -154,7 +159,7 @@ class GuestThread:
         even where SIGINT was ignored); otherwise it stops the call and,
         after it, goes to the handler that was there (an ignored SIGINT
         stays ignored and stops nothing)."""
-        previous = signal.getsignal(signal.SIGINT)
+        previous = _sig.getsignal(signal.SIGINT)
         ignored = previous == signal.SIG_IGN
         seen: List[bool] = []
 
@@ -163,7 +168,7 @@ class GuestThread:
                 seen.append(True)
 
         try:
-            signal.signal(signal.SIGINT, note)
+            _sig.signal(signal.SIGINT, note)
         except (ValueError, TypeError):  # not settable here: run unguarded
             return work()
         self._guarding = True
@@ -171,7 +176,7 @@ class GuestThread:
             return work()
         finally:
             self._guarding = False
-            signal.signal(signal.SIGINT, previous)
+            _sig.signal(signal.SIGINT, previous)
             if seen:
                 if callable(previous):
                     previous(signal.SIGINT, None)
