@@ -26,30 +26,23 @@ from wasmtime.component._linker import FUNCTIONS, LinkerInstance
 _APPLIED = False
 
 
-def _memoize_property(cls: type, name: str) -> None:
-    getter = cls.__dict__[name].fget
-    slot = f"_jsvm_{name}"
-
+def _memoized(compute: Callable[[Any], Any], slot: str) -> Callable[[Any], Any]:
+    """``compute(self)``, computed once per object and kept in its ``slot``."""
     def cached(self: Any) -> Any:
         found = self.__dict__.get(slot, _MISSING)
         if found is _MISSING:
-            found = self.__dict__[slot] = getter(self)
+            found = self.__dict__[slot] = compute(self)
         return found
+    return cached
 
-    setattr(cls, name, property(cached, doc=getter.__doc__))
+
+def _memoize_property(cls: type, name: str) -> None:
+    getter = cls.__dict__[name].fget
+    setattr(cls, name, property(_memoized(getter, f"_jsvm_{name}"), doc=getter.__doc__))
 
 
 def _memoize_method(cls: type, name: str) -> None:
-    method = cls.__dict__[name]
-    slot = f"_jsvm_{name}"
-
-    def cached(self: Any) -> Any:
-        found = self.__dict__.get(slot, _MISSING)
-        if found is _MISSING:
-            found = self.__dict__[slot] = method(self)
-        return found
-
-    setattr(cls, name, cached)
+    setattr(cls, name, _memoized(cls.__dict__[name], f"_jsvm_{name}"))
 
 
 _MISSING = object()
