@@ -184,8 +184,7 @@ class Bridge:
         if tag == "symbol":
             symbol = JsSymbol(payload.description)
             symbol._kind, symbol._key, symbol._guest = "guest", payload.handle, self
-            # Symbols are kept for the Vm's life: identity matters more than
-            # the few bytes a symbol holds.
+            weakref.finalize(symbol, self.releases.append, payload.handle)  # this crossing
             return symbol
         if tag == "well-known-symbol":
             return JsSymbol.well_known(payload)
