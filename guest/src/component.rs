@@ -12,7 +12,7 @@ use boa_engine::{
 };
 
 use crate::exports::jsvm::vm::vm::{
-    ContextBorrow, ContextOptions, FunctionOptions, Guest, GuestContext, GuestScript, MicrotaskMode, ModuleLink,
+    ContextBorrow, ContextOptions, Copied, FunctionOptions, Guest, GuestContext, GuestScript, MicrotaskMode, ModuleLink,
     GuestOptions, ModuleOptions, Program, RunOptions, ScriptOptions,
 };
 use boa_engine::optimizer::OptimizerOptions;
@@ -581,6 +581,10 @@ impl Guest for Component {
 
     fn release(handles: Vec<u32>) {
         values::release(&handles);
+    }
+
+    fn copy_out(target: u32, max_objects: u32) -> Result<Copied, WitError> {
+        run(|context| crate::copy_out::copy_out(target, max_objects, context))
     }
 
     fn settle_host_promise(target: u32, outcome: Result<Value, WitError>) -> Result<(), WitError> {

@@ -12,6 +12,7 @@ mod component;
 mod errors;
 mod fast_run;
 mod contextify;
+mod copy_out;
 mod hooks;
 mod host_promises;
 mod host_modules;

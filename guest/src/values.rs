@@ -186,6 +186,20 @@ fn kind_of(object: &JsObject) -> ObjectKind {
     }
 }
 
+/// Whether `to_wit` would give `object` as an array (`Some(true)`) or an
+/// ordinary object (`Some(false)`): what `copy-out` copies.
+pub fn copyable(object: &JsObject, context: &mut Context) -> Option<bool> {
+    let this_global = THIS_GLOBAL.with_borrow(|g| g.as_ref().is_some_and(|(proxy, _)| proxy == object));
+    if this_global || bootstrap::host_object_id(object, context).is_some() {
+        return None;
+    }
+    match kind_of(object) {
+        ObjectKind::Array => Some(true),
+        ObjectKind::Plain => Some(false),
+        _ => None,
+    }
+}
+
 fn symbol_to_wit(symbol: JsSymbol, context: &mut Context) -> Value {
     if let Some((name, _)) = well_known().into_iter().find(|(_, s)| s == &symbol) {
         return Value::WellKnownSymbol(name.to_string());

@@ -299,3 +299,27 @@ def test_wrong_argument_types_fail_with_nodes_code(vm):
         vm.run_in_context("1", context, timeout=-1)
     assert caught.value.code == "ERR_OUT_OF_RANGE"
     assert vm.run_in_context("'still usable'", context) == "still usable"
+
+
+def test_plain_data_is_copied_in_one_call_with_every_value_kept(vm):
+    context = vm.create_context()
+    mine = {"python": True}
+    context.globals["mine"] = mine
+    data = vm.run_in_context("""
+        const shared = [1, 2];
+        const out = { shared, again: shared, mine, nested: { deep: [[[{ x: 'y' }]]] },
+                      odd: [undefined, -0, NaN, Infinity, 2n ** 80n, null, Symbol.for('k')],
+                      fn() { return 1; }, map: new Map([[1, 2]]), get computed() { return 'ran'; } };
+        out.self = out;
+        out""", context)
+    assert data["shared"] is data["again"] and data["self"] is data
+    assert data["mine"] is mine
+    assert data["nested"] == {"deep": [[[{"x": "y"}]]]}
+    odd = data["odd"]
+    assert odd[0] is undefined and str(odd[1]) == "-0.0" and odd[2] != odd[2] and odd[3] == float("inf")
+    assert odd[4] == 2**80 and odd[5] is None and odd[6] == JsSymbol.for_key("k")
+    assert isinstance(data["fn"], JsFunction) and data["fn"]() == 1.0
+    assert isinstance(data["map"], JsObject) and data["map"].kind == "other"
+    assert data["computed"] == "ran"
+    rows = vm.run_in_context("Array.from({ length: 20000 }, (_, i) => ({ id: i, tags: ['a', 'b'] }))", context)
+    assert len(rows) == 20000 and rows[19999] == {"id": 19999.0, "tags": ["a", "b"]}

@@ -28,9 +28,9 @@ MAX_SAFE_INTEGER = 2**53 - 1
 #: Handles of host promises start here, apart from other host objects.
 HOST_PROMISES = 1 << 31
 
-#: How deep a guest object is copied into dicts and lists before the rest
-#: stays a live proxy.
-MAX_COPY_DEPTH = 200
+#: How many guest arrays and objects one value's copy into lists and dicts
+#: takes at most; the rest stay live proxies.
+MAX_COPY_OBJECTS = 1_000_000
 
 _ERROR_NAMES = {"Error", "TypeError", "RangeError", "SyntaxError", "ReferenceError", "EvalError", "URIError"}
 

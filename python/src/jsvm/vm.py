@@ -7,16 +7,17 @@ Timeouts are in seconds, as Python's are (node:vm's are milliseconds).
 
 from __future__ import annotations
 
+import json
 import math
 import sys
 import weakref
-from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence
+from typing import Any, Callable, Iterable, List, Optional, Sequence
 
 import wasmtime
 from wasmtime.component import Variant
 
 from ._args import expect_instance, expect_int, expect_str
-from ._bridge import MAX_COPY_DEPTH, Bridge, is_js_error, record
+from ._bridge import MAX_COPY_OBJECTS, Bridge, field, is_js_error, record
 from ._instance import TICKER, Instance, link
 from ._limits import INTERRUPTED, TIMEOUT, Budget, InterruptHandle, Limits
 from ._module_root import ModuleRoot
@@ -305,44 +306,34 @@ class Vm:
         return self._run(work)
 
     def _copy_out(self, handle: int, kind: str, release: bool = True) -> Any:
-        """A guest plain object or array as a dict or list (the crossing of
-        ``handle`` released when ``release``). Shared and cyclic references
-        stay shared; the handles met are released once the copy is done
-        (until then a handle cannot be reused for another object)."""
-        seen: Dict[int, Any] = {}
-        crossings: List[int] = [handle] if release else []
+        """A guest array or ordinary object as a list or dict, with the
+        arrays and ordinary objects it reaches, from one ``copy-out`` (flat
+        JSON, parsed natively; wit/vm.wit says the format). Shared and
+        cyclic references stay shared; objects past ``MAX_COPY_OBJECTS``
+        and all other objects are live proxies. The crossing of ``handle``
+        is released when ``release``."""
+        bridge = self._bridge
         try:
-            return self._copy_object(handle, kind, seen, crossings, 0)
+            copied = self._call("copy-out", handle, MAX_COPY_OBJECTS)
         finally:
-            self._bridge.releases.extend(crossings)
+            if release:
+                bridge.releases.append(handle)
+        containers = json.loads(field(copied, "containers"))
+        values = field(copied, "values")
+        built: List[Any] = [[] if container[0] == 0 else {} for container in containers]
 
-    def _copy_object(self, handle: int, kind: str, seen: Dict[int, Any], crossings: List[int], depth: int) -> Any:
-        if handle in seen:
-            return seen[handle]
-        if depth > MAX_COPY_DEPTH:
-            crossings.remove(handle)
-            return self._bridge.proxy(handle, kind)
-        if kind == "array":
-            result: Any = []
-            seen[handle] = result
-            length = self._call("get", handle, Variant("string", "length")).payload
-            for index in range(int(length)):
-                item = self._call("get", handle, Variant("string", str(index)))
-                result.append(self._copy_value(item, seen, crossings, depth))
-        else:
-            result = {}
-            seen[handle] = result
-            for key in self._call("keys", handle):
-                item = self._call("get", handle, Variant("string", key))
-                result[key] = self._copy_value(item, seen, crossings, depth)
-        return result
+        def item(raw: Any) -> Any:
+            if type(raw) is list:
+                return built[raw[1]] if raw[0] == 3 else bridge.from_wit(values[raw[1]], copy=False)
+            return float(raw) if type(raw) is int else raw
 
-    def _copy_value(self, value: Variant, seen: Dict[int, Any], crossings: List[int], depth: int) -> Any:
-        payload: Any = value.payload
-        if value.tag == "object" and payload.kind in ("plain", "array"):
-            crossings.append(payload.handle)
-            return self._copy_object(payload.handle, payload.kind, seen, crossings, depth + 1)
-        return self._bridge.from_wit(value)
+        for container, target in zip(containers, built):
+            if container[0] == 0:
+                target.extend(item(raw) for raw in container[1:])
+            else:
+                for index in range(1, len(container), 2):
+                    target[container[index]] = item(container[index + 1])
+        return built[0]
 
     # -- the node:vm API ---------------------------------------------------
 
