@@ -532,15 +532,8 @@ impl Guest for Component {
 
     fn keys(target: u32) -> Result<Vec<String>, WitError> {
         run(|context| {
-            let object = values::object(target)?;
-            let object_constructor = context.intrinsics().constructors().object().constructor();
-            let keys = method(&object_constructor, "keys", &[object.into()], context)?;
-            let keys = JsArray::from_object(keys.as_object().expect("Object.keys returns an array"))?;
-            let mut names = Vec::new();
-            for i in 0..keys.length(context)? {
-                names.push(keys.get(i, context)?.to_string(context)?.to_std_string_lossy());
-            }
-            Ok(names)
+            let keys = values::enumerable_keys(&values::object(target)?, context)?;
+            Ok(keys.iter().map(JsString::to_std_string_lossy).collect())
         })
     }
 

@@ -7,7 +7,7 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use boa_engine::{Context, JsObject, JsResult, JsString, JsValue, object::builtins::JsArray, value::JsVariant};
+use boa_engine::{Context, JsObject, JsResult, JsString, JsValue, value::JsVariant};
 use serde_json::Value as Json;
 
 use crate::exports::jsvm::vm::vm::Copied;
@@ -46,12 +46,7 @@ pub fn copy_out(target: u32, max_objects: u32, context: &mut Context) -> JsResul
                 items.push(copy.item(&item, context));
             }
         } else {
-            let object_constructor = context.intrinsics().constructors().object().constructor();
-            let keys_function = object_constructor.get(JsString::from("keys"), context)?;
-            let keys = keys_function.as_callable().expect("Object.keys").call(&object_constructor.into(), &[object.clone().into()], context)?;
-            let keys = JsArray::from_object(keys.as_object().expect("Object.keys returns an array"))?;
-            for index in 0..keys.length(context)? {
-                let key = keys.get(index, context)?.to_string(context)?;
+            for key in values::enumerable_keys(&object, context)? {
                 let item = object.get(key.clone(), context)?;
                 items.push(Json::String(key.to_std_string_lossy()));
                 items.push(copy.item(&item, context));

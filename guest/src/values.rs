@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use boa_engine::{
     Context, JsBigInt, JsNativeError, JsObject, JsResult, JsString, JsSymbol, JsValue, js_string,
-    builtins::promise::Promise, object::builtins::JsFunction, property::PropertyKey, value::JsVariant,
+    builtins::promise::Promise, object::builtins::{JsArray, JsFunction}, property::PropertyKey, value::JsVariant,
 };
 
 use crate::bootstrap;
@@ -186,11 +186,30 @@ fn kind_of(object: &JsObject) -> ObjectKind {
     }
 }
 
+/// `Object.keys(object)` (the main realm's `Object.keys`, which reads any
+/// realm's object the same way).
+pub fn enumerable_keys(object: &JsObject, context: &mut Context) -> JsResult<Vec<JsString>> {
+    let object_constructor = context.intrinsics().constructors().object().constructor();
+    let keys_function = object_constructor.get(js_string!("keys"), context)?;
+    let keys_function = keys_function.as_callable().ok_or_else(|| JsNativeError::typ().with_message("jsvm: no Object.keys"))?;
+    let keys = keys_function.call(&object_constructor.into(), &[object.clone().into()], context)?;
+    let keys = JsArray::from_object(keys.as_object().expect("Object.keys returns an array"))?;
+    (0..keys.length(context)?).map(|index| keys.get(index, context)?.to_string(context)).collect()
+}
+
+/// The host object a guest object stands for (the host's global, or a
+/// proxy of a host object), which crosses back as that host object.
+fn host_object_of(object: &JsObject, context: &mut Context) -> Option<HostObjectRef> {
+    if let Some(host) = THIS_GLOBAL.with_borrow(|g| g.as_ref().filter(|(proxy, _)| proxy == object).map(|(_, h)| h.clone())) {
+        return Some(host);
+    }
+    bootstrap::host_object_id(object, context).map(|(handle, kind)| HostObjectRef { handle, kind })
+}
+
 /// Whether `to_wit` would give `object` as an array (`Some(true)`) or an
 /// ordinary object (`Some(false)`): what `copy-out` copies.
 pub fn copyable(object: &JsObject, context: &mut Context) -> Option<bool> {
-    let this_global = THIS_GLOBAL.with_borrow(|g| g.as_ref().is_some_and(|(proxy, _)| proxy == object));
-    if this_global || bootstrap::host_object_id(object, context).is_some() {
+    if host_object_of(object, context).is_some() {
         return None;
     }
     match kind_of(object) {
@@ -242,11 +261,8 @@ pub fn to_wit(value: &JsValue, context: &mut Context) -> Value {
         JsVariant::BigInt(b) => Value::Bigint(b.to_string_radix(10)),
         JsVariant::Symbol(s) => symbol_to_wit(s, context),
         JsVariant::Object(o) => {
-            if let Some(host) = THIS_GLOBAL.with_borrow(|g| g.as_ref().filter(|(proxy, _)| *proxy == o).map(|(_, h)| h.clone())) {
+            if let Some(host) = host_object_of(&o, context) {
                 return Value::HostObject(host);
-            }
-            if let Some((handle, kind)) = bootstrap::host_object_id(&o, context) {
-                return Value::HostObject(HostObjectRef { handle, kind });
             }
             if let Some(bytes) = crate::bytes::to_wit(&o, context) {
                 return Value::Bytes(bytes);
