@@ -8,7 +8,6 @@ installed `jsvm` needs nothing from the checkout. When it is missing, the
 build says how to make it rather than shipping a package that cannot run.
 """
 
-import os
 import shutil
 import sys
 from pathlib import Path
@@ -18,33 +17,28 @@ from setuptools.command.build_py import build_py
 from wheel.bdist_wheel import bdist_wheel
 
 
-def component_source() -> Path:
-    named = os.environ.get("JSVM_COMPONENT")
-    if named:
-        return Path(named)
-    return Path(__file__).resolve().parent.parent / "target" / "release" / "jsvm.wasm"
-
-
 class BuildWithComponent(build_py):
     """Copies the component into the built package."""
 
     def run(self) -> None:
         super().run()
-        source = component_source()
-        if not source.is_file():
-            raise SystemExit(
-                f"jsvm: the guest component {source} is missing. Build it first with "
-                "`cargo build --release` at the repository root (or name it with JSVM_COMPONENT)."
-            )
-        target = Path(self.build_lib) / "jsvm" / "jsvm.wasm"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
-        # Compile it now, for this machine and the wasmtime the package
-        # depends on (a build requirement too), so that an installed
-        # package starts in milliseconds (jsvm/_component.py).
+        # The package's own lookup finds the component (JSVM_COMPONENT, or
+        # the checkout's target/release/jsvm.wasm) and compiles it.
         sys.path.insert(0, str(Path(__file__).resolve().parent / "src"))
         from jsvm import _component
 
+        try:
+            source = _component.component_path()
+        except FileNotFoundError as missing:
+            raise SystemExit(str(missing))
+        if not source.is_file():
+            raise SystemExit(f"jsvm: the guest component {source} (JSVM_COMPONENT) does not exist.")
+        target = Path(self.build_lib) / "jsvm" / "jsvm.wasm"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        # Compiled now, for this machine and the wasmtime the package
+        # depends on (a build requirement too), so that an installed
+        # package starts in milliseconds (jsvm/_component.py).
         _component.precompile_beside(target)
 
 

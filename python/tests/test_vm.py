@@ -14,7 +14,6 @@ import pytest
 import jsvm
 from jsvm import JsError, JsFunction, JsObject, JsSymbol, StateLostError, Vm, undefined
 
-from conftest import REPO
 
 
 def test_values_cross_as_python_values(vm):

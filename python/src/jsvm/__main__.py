@@ -10,7 +10,7 @@ import sys
 from typing import List, Optional
 
 from .errors import JsError, StateLostError
-from .vm import Vm
+from .vm import Vm, is_module_program
 
 
 def _vm_options(parser: argparse.ArgumentParser) -> None:
@@ -71,19 +71,16 @@ def main(argv: Optional[List[str]] = None) -> int:
             print(f"jsvm: cannot read {args.file}: {error}", file=sys.stderr)
             return 2
         root = os.path.realpath(args.root) if args.root else os.path.dirname(path)
-        module = True if args.module else False if args.script else None
+        module = True if args.module else False if args.script else is_module_program(path, source)
         vm = _vm(args, root)
-        if module is None:
-            from .vm import _looks_like_module
-
-            module = path.endswith(".mjs") or (not path.endswith(".cjs") and _looks_like_module(source))
         filename = path
         if module:
-            inside = os.path.relpath(path, root)
-            if inside.startswith(".."):
+            # A module is named by its id inside the root.
+            module_id = vm._module_root.id_of(path) if vm._module_root else None
+            if module_id is None:
                 print(f"jsvm: {path} is outside the module root {root}", file=sys.stderr)
                 return 2
-            filename = "/" + inside.replace(os.sep, "/")
+            filename = module_id
         vm.run_main(source, filename, module=module, timeout=timeout)
         return 0
     except (JsError, StateLostError) as error:

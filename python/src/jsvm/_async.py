@@ -17,7 +17,7 @@ import time
 from typing import TYPE_CHECKING, Any, Dict, Optional
 
 from ._bridge import Bridge
-from ._limits import INTERRUPTED, TIMEOUT
+from ._limits import INTERRUPTED, INTERRUPTED_MESSAGE, TIMEOUT
 from .errors import JsError
 from .values import JsObject, JsPromise
 
@@ -59,16 +59,9 @@ class _Driver:
                 self.tasks[handle].add_done_callback(lambda _t: self.woken.set())
 
     def settle(self, handle: int, outcome: Any, budget_seconds: Optional[float]) -> None:
-        self.bridge.pending.pop(handle, None)
-        self.bridge.host_objects.pop(handle, None)
-        bridge = self.bridge
-
         def work() -> None:
-            if self.vm._bridge is not bridge:
-                return
-            wit = bridge.error_to_wit(outcome) if isinstance(outcome, BaseException) else bridge.to_wit(outcome)
-            budget = self.vm._budget(budget_seconds, None) if budget_seconds else None
-            self.vm._call("settle-host-promise", handle, wit, budget=budget)
+            if self.vm._bridge is self.bridge:  # not a state lost meanwhile
+                self.vm._settle(handle, outcome, self.vm._budget(budget_seconds, None) if budget_seconds else None)
         self.vm._run(work)
 
     def cancel_all(self, error: JsError) -> None:
@@ -99,8 +92,9 @@ async def resolve(vm: "Vm", value: Any, timeout: Optional[float]) -> Any:
     vm._interrupt.wake = wake
     deadline = None if timeout is None else time.monotonic() + timeout
     try:
-        subscribe = vm.compile_function(_SUBSCRIBE, ["promise", "sink"])
-        vm.call(subscribe, value, sink, timeout=timeout)
+        if bridge.subscriber is None:
+            bridge.subscriber = vm.compile_function(_SUBSCRIBE, ["promise", "sink"])
+        vm.call(bridge.subscriber, value, sink, timeout=timeout)
         while not outcome:
             if vm._bridge is not bridge:
                 raise JsError("Error", "the Vm's state was lost while awaiting")
@@ -119,7 +113,7 @@ async def resolve(vm: "Vm", value: Any, timeout: Optional[float]) -> Any:
                 raise JsError("Error", "the promise can never settle: no host call it could wait for is pending",
                               code="ERR_JSVM_PROMISE_NEVER_SETTLES")
             if vm._interrupt.take():
-                error = JsError("Error", "Script execution was interrupted", code=INTERRUPTED)
+                error = JsError("Error", INTERRUPTED_MESSAGE, code=INTERRUPTED)
                 driver.cancel_all(error)
                 raise error
             remaining = None if deadline is None else deadline - time.monotonic()

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
 from wasmtime.component import Record, Variant
 
+from ._limits import INTERRUPTED, INTERRUPTED_MESSAGE
 from .errors import JsError, StaleError
 from .values import Bytes, JsFunction, JsObject, JsPromise, JsSymbol, undefined
 
@@ -75,6 +76,9 @@ class Bridge:
         self.pending: Dict[int, Any] = {}
         #: A KeyboardInterrupt a host function met, raised after the call.
         self.deferred_interrupt = False
+        #: The guest helper ``Vm.resolve`` subscribes to promises with,
+        #: made on first use (``_async``).
+        self.subscriber: Optional[JsFunction] = None
 
     # -- Python -> WIT -----------------------------------------------------
 
@@ -144,6 +148,12 @@ class Bridge:
         self.host_objects[handle] = awaitable
         return handle
 
+    def take_pending(self, handle: int) -> Any:
+        """Forgets a host promise that is being settled or dropped: its
+        awaitable, or None."""
+        self.host_objects.pop(handle, None)
+        return self.pending.pop(handle, None)
+
     def error_to_wit(self, error: BaseException) -> Record:
         """A Python exception as a WIT ``js-error``: a :class:`JsError` keeps
         its fields; any other exception becomes an ``Error`` (or the JS
@@ -177,7 +187,7 @@ class Bridge:
             return int(payload)
         if tag == "object":
             if copy and payload.kind in ("plain", "array"):
-                return self.vm._copy_out(payload.handle, payload.kind)
+                return self.vm._copy_out(payload.handle)
             return self.proxy(payload.handle, payload.kind)
         if tag == "host-object":
             return self.host_objects.get(payload.handle, undefined)
@@ -232,12 +242,15 @@ class Bridge:
             # is raised when it returns.
             self.deferred_interrupt = True
             self.vm.interrupt_handle().interrupt()
-            return self.error_to_wit(JsError("Error", "interrupted", code="ERR_SCRIPT_EXECUTION_INTERRUPTED"))
+            return self.error_to_wit(JsError("Error", INTERRUPTED_MESSAGE, code=INTERRUPTED))
         except BaseException as error:
             return self.error_to_wit(error)
 
     def host_get(self, target: int, key: Variant) -> Any:
-        return self._guarded(target, lambda obj: self.to_wit(_get(obj, self._key(key))))
+        def read(obj: Any) -> Variant:
+            value = _get(obj, self._key(key))
+            return self.to_wit(undefined if value is _MISSING else value)
+        return self._guarded(target, read)
 
     def host_set(self, target: int, key: Variant, value: Variant) -> Any:
         return self._guarded(target, lambda obj: _set(obj, self._key(key), lambda: self.from_wit(value)))
@@ -294,6 +307,14 @@ class Bridge:
 _MISSING = object()
 
 
+def close_awaitable(awaitable: Any) -> None:
+    """Ends a host awaitable that will not be awaited: closes a coroutine,
+    cancels a future."""
+    close = getattr(awaitable, "close", None) or getattr(awaitable, "cancel", None)
+    if close is not None:
+        close()
+
+
 def _no_such_object(target: int, bridge: Bridge) -> Record:
     return bridge.error_to_wit(JsError("ReferenceError", f"jsvm: host object {target} does not exist"))
 
@@ -304,11 +325,17 @@ def _tag_option_result(outcome: Any) -> Variant:
     return Variant("err", outcome) if is_js_error(outcome) else Variant("ok", outcome)
 
 
-def _index(obj: Any, key: Any) -> Optional[int]:
-    if isinstance(key, str) and key.isdigit() and (key == "0" or not key.startswith("0")):
-        index = int(key)
-        return index if index < len(obj) else None
+def _array_index(key: Any) -> Optional[int]:
+    """The array index a property key names (``"0"``, ``"12"``; not ``"01"``)."""
+    if isinstance(key, str) and key.isascii() and key.isdigit() and (key == "0" or key[0] != "0"):
+        return int(key)
     return None
+
+
+def _index(obj: Any, key: Any) -> Optional[int]:
+    """The element of ``obj`` a property key names, if it has one."""
+    index = _array_index(key)
+    return index if index is not None and index < len(obj) else None
 
 
 def _get(obj: Any, key: Any) -> Any:
@@ -336,8 +363,8 @@ def _set(obj: Any, key: Any, value: Any) -> bool:
             del obj[int(length):]
             obj.extend([undefined] * (int(length) - len(obj)))
             return True
-        if key.isdigit():
-            index = int(key)
+        index = _array_index(key)
+        if index is not None:
             if index < len(obj):
                 obj[index] = value()
             else:

@@ -16,6 +16,7 @@ settings, so a rebuilt component or another wasmtime never loads a stale one.
 from __future__ import annotations
 
 import ctypes
+import functools
 import hashlib
 import os
 import tempfile
@@ -94,13 +95,20 @@ def cache_dir() -> Path:
 
 
 def _artifact_name(source: Path, fuel: bool) -> str:
+    """The user-cache name of ``source``'s artifact: the variant's name with
+    a digest of the component's path, size and time and of ``packaged_key``."""
     stat = source.stat()
-    key = f"{source.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{_wasmtime_version()}|fuel={fuel}|stack={MAX_WASM_STACK}"
-    digest = hashlib.sha256(key.encode()).hexdigest()[:24]
-    return f"jsvm-{'fuel' if fuel else 'wall'}-{digest}.cwasm"
+    key = f"{source.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{packaged_key()}"
+    return variant_name(fuel).replace(".cwasm", f"-{hashlib.sha256(key.encode()).hexdigest()[:24]}.cwasm")
 
 
+@functools.lru_cache(maxsize=None)
 def _wasmtime_version() -> str:
+    """wasmtime-py's version, from its dist-info directory's name
+    (importlib.metadata would add ~25 ms to every start-up)."""
+    site = Path(wasmtime.__file__).resolve().parent.parent
+    for info in site.glob("wasmtime-*.dist-info"):
+        return info.name[len("wasmtime-"):-len(".dist-info")]
     try:
         from importlib.metadata import version
 

@@ -25,6 +25,8 @@ HARD_STOP_MIN_FUEL = 500_000_000
 
 TIMEOUT = "ERR_SCRIPT_EXECUTION_TIMEOUT"
 INTERRUPTED = "ERR_SCRIPT_EXECUTION_INTERRUPTED"
+#: Node's message for an interrupted run.
+INTERRUPTED_MESSAGE = "Script execution interrupted."
 
 
 class Budget(NamedTuple):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import weakref
 from typing import TYPE_CHECKING, Any, Optional
 
+from ._args import expect_instance
 from .errors import StaleError
 from .values import JsObject
 
@@ -37,10 +38,7 @@ class Context(_Owned):
         live: ``context.globals["x"] = 1`` sets a global."""
         def work() -> JsObject:
             self._check_owner(self.vm)
-            value = self.vm._call("[method]context.global", self._resource)
-            if value.tag == "host-object":
-                return self.vm._bridge.from_wit(value)
-            return self.vm._bridge.from_wit(value, copy=False)
+            return self.vm._bridge.from_wit(self.vm._call("[method]context.global", self._resource), copy=False)
         return self.vm._run(work)
 
     def run(self, code: str, **options: Any) -> Any:
@@ -54,6 +52,7 @@ class Script(_Owned):
     def run_in_context(self, context: Context, *, timeout: Optional[float] = None, break_on_sigint: bool = False,
                        display_errors: bool = True) -> Any:
         """``script.runInContext(context, options)``."""
+        expect_instance("contextifiedObject", context, Context, "vm.Context")
         options = self.vm._run_options(timeout, break_on_sigint, display_errors)
 
         def work() -> Any:

@@ -17,7 +17,7 @@ import wasmtime
 from wasmtime.component import Variant
 
 from ._args import expect_instance, expect_int, expect_str
-from ._bridge import MAX_COPY_OBJECTS, Bridge, field, is_js_error, record
+from ._bridge import MAX_COPY_OBJECTS, Bridge, close_awaitable, field, is_js_error, record
 from ._instance import TICKER, Instance, link
 from ._limits import INTERRUPTED, TIMEOUT, Budget, InterruptHandle, Limits
 from ._module_root import ModuleRoot
@@ -120,10 +120,10 @@ class Vm:
     def _call(self, name: str, *args: Any, budget: Optional[Budget] = None, sigint: bool = False) -> Any:
         """One call of a guest export on the guest thread, under a root
         budget; a trap rebuilds the instance and raises StateLostError."""
-        instance = self._instance
         if self._depth > 0:
             # A host function using the Vm: a nested call, inside the
             # outer call's limits. A trap here ends the outer call too.
+            instance = self._instance
             self._depth += 1
             try:
                 result = instance.export(name)(instance.store, *args)
@@ -133,7 +133,7 @@ class Vm:
             finally:
                 self._depth -= 1
             return self._result(result, budget)
-        self._flush_releases()
+        self._flush_releases()  # may rebuild the instance
         instance = self._instance
         limits = self._limits
         first_started = self._bridge.next_promise
@@ -170,16 +170,19 @@ class Vm:
         their guest promises with the stop's error."""
         bridge = self._bridge
         for handle in [h for h in bridge.pending if h >= first]:
-            awaitable = bridge.pending.pop(handle)
-            bridge.host_objects.pop(handle, None)
-            close = getattr(awaitable, "close", None) or getattr(awaitable, "cancel", None)
-            if close is not None:
-                close()
-            error = bridge.error_to_wit(JsError(stop.name, stop.message, code=stop.code))
+            close_awaitable(bridge.pending[handle])
             try:
-                self._call("settle-host-promise", handle, error, budget=Budget(millis=100))
+                self._settle(handle, JsError(stop.name, stop.message, code=stop.code), Budget(millis=100))
             except (JsError, StateLostError):
                 pass
+
+    def _settle(self, handle: int, outcome: Any, budget: Optional[Budget]) -> None:
+        """Settles the host promise ``handle`` in the guest with a value, or
+        an exception's error, and runs the jobs that follow under ``budget``."""
+        bridge = self._bridge
+        bridge.take_pending(handle)
+        wit = bridge.error_to_wit(outcome) if isinstance(outcome, BaseException) else bridge.to_wit(outcome)
+        self._call("settle-host-promise", handle, wit, budget=budget)
 
     def _result(self, result: Any, budget: Optional[Budget]) -> Any:
         """A guest export's result: the value, or its js-error raised."""
@@ -202,7 +205,7 @@ class Vm:
         self._bridge.raise_error(error)
 
     def _lost(self, trap: BaseException) -> None:
-        limits, instance = self._limits, self._instance
+        limits, panic = self._limits, self._instance.guest_panic()
         code: Optional[str] = None
         if limits.hard_stop is not None:
             code, why = limits.hard_stop
@@ -210,24 +213,20 @@ class Vm:
         elif isinstance(trap, wasmtime.Trap) and trap.trap_code == wasmtime.TrapCode.OUT_OF_FUEL:
             code = TIMEOUT
             reason = "stopped by force: the guest ran far past its fuel budget without reaching a checkpoint"
-        elif (instance.guest_panic() or "").startswith("memory allocation of"):
+        elif (panic or "").startswith("memory allocation of"):
             code = "ERR_VM_MEMORY_LIMIT"
             reason = (f"the guest reached its memory limit of {self._memory_limit} bytes" if self._memory_limit
                       else "the guest's memory could not grow (wasm32 addresses at most 4 GiB)")
         else:
             reason = str(trap).strip().splitlines()[0] if str(trap).strip() else type(trap).__name__
-        panic = instance.guest_panic()
         if panic:
             reason = f"{reason}: {panic}"
         self._rebuild()
         raise StateLostError(reason, code)
 
     def _rebuild(self) -> None:
-        old = self._bridge
-        for awaitable in old.pending.values():
-            close = getattr(awaitable, "close", None) or getattr(awaitable, "cancel", None)
-            if close is not None:
-                close()
+        for awaitable in self._bridge.pending.values():
+            close_awaitable(awaitable)
         self._limits.end_call()
         self._build()
 
@@ -298,14 +297,14 @@ class Vm:
             if op == "keys":
                 return self._call("keys", obj._handle)
             if op == "copy":
-                return self._copy_out(obj._handle, obj.kind, release=False)
+                return self._copy_out(obj._handle, release=False)
             if op == "construct":
                 wit_args = [bridge.to_wit(a) for a in args[0]]
                 return bridge.from_wit(self._call("construct", obj._handle, wit_args))
             raise ValueError(op)
         return self._run(work)
 
-    def _copy_out(self, handle: int, kind: str, release: bool = True) -> Any:
+    def _copy_out(self, handle: int, release: bool = True) -> Any:
         """A guest array or ordinary object as a list or dict, with the
         arrays and ordinary objects it reaches, from one ``copy-out`` (flat
         JSON, parsed natively; wit/vm.wit says the format). Shared and
@@ -451,7 +450,7 @@ class Vm:
         expect_str("source", source)
         expect_str("filename", filename)
         if module is None:
-            module = filename.endswith(".mjs") or (not filename.endswith(".cjs") and _looks_like_module(source))
+            module = is_module_program(filename, source)
         if module_id is None:
             # A module is named by its id in the module root; a script's
             # relative import()s resolve against its id when it lies there.
@@ -525,6 +524,10 @@ class Vm:
         self.close()
 
 
-def _looks_like_module(source: str) -> bool:
-    """Node's guess for an unmarked file: an ``import``/``export`` statement."""
+def is_module_program(filename: str, source: str) -> bool:
+    """Node's choice for a file: ``.mjs`` is a module, ``.cjs`` a script,
+    and any other file a module when it has an ``import``/``export``
+    statement."""
+    if filename.endswith((".mjs", ".cjs")):
+        return filename.endswith(".mjs")
     return any(line.lstrip().startswith(("import ", "import{", "export ")) for line in source.splitlines())
